@@ -1,0 +1,192 @@
+import { type PubKey, type Signature, IDENTITY_POINT, payerKeyHash, verifyHeadSignature } from "./eddsa.ts";
+import { RoyaltyError } from "./errors.ts";
+import { eventHash, nextHead, type RoyaltyEvent, validateEvent } from "./event.ts";
+import { eventsRoot } from "./merkle.ts";
+import { type PublicData, publicSignals } from "./packing.ts";
+import type { CircuitParams } from "./params.ts";
+import { computeShares, type Split, splitHash, validateSplit } from "./split.ts";
+
+/** On-chain state of a payer as the batch starts. */
+export interface PayerState {
+  address: bigint;
+  pubKey: PubKey;
+  /** head settled on chain (0 before the first batch) */
+  head: bigint;
+}
+
+export interface AssetState {
+  assetId: bigint;
+  split: Split;
+}
+
+export interface BatchRequest {
+  params: CircuitParams;
+  domain: bigint;
+  /** events in batch order; each payer's events in seq order */
+  events: readonly RoyaltyEvent[];
+  payers: readonly PayerState[];
+  assets: readonly AssetState[];
+  /** per payer address: its signature over the payer's last head in this batch */
+  signatures: ReadonlyMap<bigint, Signature>;
+}
+
+/** Witness input of RoyaltyBatch: signal name -> decimal string or nested arrays of them. */
+export type CircuitInput = Record<string, string | string[] | string[][] | string[][][]>;
+
+export interface BuiltBatch {
+  input: CircuitInput;
+  publicData: PublicData;
+  /** Groth16 public signals in circuit order (see packing.publicSignals) */
+  publicSignals: bigint[];
+  /** per event slot: the Merkle leaf (event hash, 0 for padding) */
+  leaves: bigint[];
+  /** per event: its payer's head after it */
+  heads: bigint[];
+  /** per payer slot, per recipient slot: the layout the contract will see */
+  payerSlots: bigint[];
+  assetSlots: bigint[];
+  recipientSlots: bigint[];
+}
+
+function overflow(kind: string, count: number, limit: number): never {
+  throw new RoyaltyError(
+    "BATCH_OVERFLOW",
+    `batch needs ${count} ${kind} slots but the circuit has ${limit}; cut the batch earlier`,
+    { details: { kind, count, limit } },
+  );
+}
+
+const dec = (x: bigint | number) => x.toString();
+
+/**
+ * The reference model of one batch (DESIGN §7): from events, splits and payer heads it derives the
+ * circuit's witness input and the public data the proof must reproduce. The sequencer, the prover
+ * and the circuit tests all use it, so the circuit is tested against the production code.
+ */
+export function buildBatch(req: BatchRequest): BuiltBatch {
+  const { params, domain } = req;
+  const { N, K, A, P, R } = params;
+  if (req.events.length > N) overflow("event", req.events.length, N);
+  req.events.forEach((ev, i) => validateEvent(ev, `events[${i}]`));
+
+  const payerSlots = [...new Set(req.events.map((e) => e.payer))].sort((a, b) => (a < b ? -1 : 1));
+  if (payerSlots.length > P) overflow("payer", payerSlots.length, P);
+  const assetSlots = [...new Set(req.events.map((e) => e.assetId))].sort((a, b) => (a < b ? -1 : 1));
+  if (assetSlots.length > A) overflow("asset", assetSlots.length, A);
+
+  const payerByAddress = new Map(req.payers.map((p) => [p.address, p]));
+  const assetById = new Map(req.assets.map((a) => [a.assetId, a]));
+  const payers = payerSlots.map((address) => {
+    const p = payerByAddress.get(address);
+    if (!p) throw new RoyaltyError("UNKNOWN_PAYER", `payer 0x${address.toString(16)} has no registered state`);
+    return p;
+  });
+  const assets = assetSlots.map((id) => {
+    const a = assetById.get(id);
+    if (!a) throw new RoyaltyError("UNKNOWN_ASSET", `asset ${id} has no registered split`);
+    validateSplit(a.split, K, `asset ${id} split`);
+    return a;
+  });
+
+  const recipientSlots = [...new Set(assets.flatMap((a) => a.split.recipients))].sort((a, b) => (a < b ? -1 : 1));
+  if (recipientSlots.length > R) overflow("recipient", recipientSlots.length, R);
+
+  // Walk the events once: chains, leaves, debits and credits.
+  const running = payers.map((p) => p.head);
+  const debits = Array<bigint>(P).fill(0n);
+  const credits = Array<bigint>(R).fill(0n);
+  const leaves: bigint[] = [];
+  const heads: bigint[] = [];
+  for (const ev of req.events) {
+    const ps = payerSlots.indexOf(ev.payer);
+    const as = assetSlots.indexOf(ev.assetId);
+    const h = eventHash(domain, ev);
+    const head = nextHead(running[ps] as bigint, h);
+    running[ps] = head;
+    leaves.push(h);
+    heads.push(head);
+    debits[ps] = (debits[ps] as bigint) + ev.amount;
+    const split = (assets[as] as AssetState).split;
+    computeShares(ev.amount, split.bps).forEach((share, k) => {
+      const r = recipientSlots.indexOf(split.recipients[k] as bigint);
+      credits[r] = (credits[r] as bigint) + share;
+    });
+  }
+
+  payers.forEach((p, i) => {
+    const sig = req.signatures.get(p.address);
+    if (!sig || !verifyHeadSignature(running[i] as bigint, sig, p.pubKey)) {
+      throw new RoyaltyError(
+        "MISSING_SIGNATURE",
+        `payer 0x${p.address.toString(16)} has no valid signature over its last head in the batch; a batch must end each payer's run at a signed event`,
+      );
+    }
+  });
+
+  const pad = <T>(xs: T[], n: number, fill: T): T[] => [...xs, ...Array<T>(n - xs.length).fill(fill)];
+  const keyHash = pad(payers.map((p) => payerKeyHash(p.address, p.pubKey)), P, 0n);
+  const oldHead = pad(payers.map((p) => p.head), P, 0n);
+  const newHead = pad(running, P, 0n);
+  const splitHashes = pad(assets.map((a) => splitHash(a.assetId, a.split, K)), A, 0n);
+  const recipientIds = pad(recipientSlots, R, 0n);
+  const publicData: PublicData = {
+    domain,
+    eventsRoot: eventsRoot(params, leaves),
+    keyHash,
+    oldHead,
+    newHead,
+    splitHash: splitHashes,
+    debits,
+    credits,
+    recipientIds,
+  };
+
+  const sigs = payers.map((p) => req.signatures.get(p.address) as Signature);
+  const keys: PubKey[] = pad(payers.map((p) => p.pubKey), P, IDENTITY_POINT);
+  const oneHot = (index: number, size: number) => Array.from({ length: size }, (_, i) => dec(i === index ? 1 : 0));
+  const entry = (a: number, k: number) => {
+    const split = assets[a]?.split;
+    return { id: split?.recipients[k] ?? 0n, bps: split?.bps[k] ?? 0 };
+  };
+  const realEvents = req.events.length;
+  const eventSlot = (i: number) => req.events[i];
+
+  const input: CircuitInput = {
+    domain: dec(domain),
+    keyHash: keyHash.map(dec),
+    oldHead: oldHead.map(dec),
+    splitHash: splitHashes.map(dec),
+    payerAddress: pad(payerSlots, P, 0n).map(dec),
+    pubKeyX: keys.map((k) => dec(k[0])),
+    pubKeyY: keys.map((k) => dec(k[1])),
+    sigR8x: pad(sigs.map((s) => s.R8[0]), P, 0n).map(dec),
+    sigR8y: pad(sigs.map((s) => s.R8[1]), P, 1n).map(dec),
+    sigS: pad(sigs.map((s) => s.S), P, 0n).map(dec),
+    assetId: pad(assetSlots, A, 0n).map(dec),
+    splitRecipient: Array.from({ length: A }, (_, a) => Array.from({ length: K }, (_, k) => dec(entry(a, k).id))),
+    splitBps: Array.from({ length: A }, (_, a) => Array.from({ length: K }, (_, k) => dec(entry(a, k).bps))),
+    recipientId: recipientIds.map(dec),
+    route: Array.from({ length: A }, (_, a) =>
+      Array.from({ length: K }, (_, k) => {
+        const id = entry(a, k).id;
+        return oneHot(id === 0n ? -1 : recipientSlots.indexOf(id), R);
+      }),
+    ),
+    eventPayer: Array.from({ length: N }, (_, i) => oneHot(i < realEvents ? payerSlots.indexOf(eventSlot(i)?.payer ?? -1n) : -1, P)),
+    eventAsset: Array.from({ length: N }, (_, i) => oneHot(i < realEvents ? assetSlots.indexOf(eventSlot(i)?.assetId ?? -1n) : -1, A)),
+    eventSeq: Array.from({ length: N }, (_, i) => dec(eventSlot(i)?.seq ?? 0n)),
+    eventAmount: Array.from({ length: N }, (_, i) => dec(eventSlot(i)?.amount ?? 0n)),
+    eventRef: Array.from({ length: N }, (_, i) => dec(eventSlot(i)?.ref ?? 0n)),
+  };
+
+  return {
+    input,
+    publicData,
+    publicSignals: publicSignals(params, publicData),
+    leaves: pad(leaves, N, 0n),
+    heads,
+    payerSlots: pad(payerSlots, P, 0n),
+    assetSlots: pad(assetSlots, A, 0n),
+    recipientSlots: recipientIds,
+  };
+}

@@ -1,0 +1,53 @@
+import { buildEddsa } from "circomlibjs";
+import { invalid } from "./errors.ts";
+import { requireFieldElement } from "./field.ts";
+import { poseidon } from "./poseidon.ts";
+
+/** circomlibjs EdDSA-Poseidon over Baby Jubjub, the scheme circomlib's EdDSAPoseidonVerifier checks. */
+const eddsa = await buildEddsa();
+const F = eddsa.babyJub.F;
+
+export type PubKey = readonly [bigint, bigint];
+export interface Signature {
+  R8: readonly [bigint, bigint];
+  S: bigint;
+}
+
+/** The neutral point (0, 1): what an empty payer slot feeds the verifier. */
+export const IDENTITY_POINT: PubKey = [0n, 1n];
+
+export function publicKeyOf(privateKey: Uint8Array): PubKey {
+  const [x, y] = eddsa.prv2pub(privateKey);
+  return [F.toObject(x), F.toObject(y)];
+}
+
+/** Signs a payer chain head: one signature authorises every event up to that head (DESIGN §3). */
+export function signHead(privateKey: Uint8Array, head: bigint): Signature {
+  const sig = eddsa.signPoseidon(privateKey, F.e(requireFieldElement("head", head)));
+  return { R8: [F.toObject(sig.R8[0]), F.toObject(sig.R8[1])], S: sig.S };
+}
+
+export function verifyHeadSignature(head: bigint, sig: Signature, pubKey: PubKey): boolean {
+  if (sig.S < 0n || sig.S >= eddsa.babyJub.subOrder) return false;
+  const A: [Uint8Array, Uint8Array] = [F.e(pubKey[0]), F.e(pubKey[1])];
+  const R8: [Uint8Array, Uint8Array] = [F.e(sig.R8[0]), F.e(sig.R8[1])];
+  if (!eddsa.babyJub.inCurve(A) || !eddsa.babyJub.inCurve(R8)) return false;
+  return eddsa.verifyPoseidon(F.e(head), { R8, S: sig.S }, A);
+}
+
+/** Checks a public key is a usable Baby Jubjub point: on the curve and not of small order. */
+export function requireUsablePubKey(field: string, pubKey: PubKey): PubKey {
+  const A: [Uint8Array, Uint8Array] = [F.e(pubKey[0]), F.e(pubKey[1])];
+  if (!eddsa.babyJub.inCurve(A)) invalid(field, "must be a point on Baby Jubjub");
+  const A8 = eddsa.babyJub.mulPointEscalar(A, 8n);
+  if (F.toObject(A8[0]) === 0n) invalid(field, "must not be a small-order point");
+  return pubKey;
+}
+
+/**
+ * What the contract stores per payer and the circuit opens: binds the payer's address to its key,
+ * so neither needs its own public input (docs/protocol.md, "Payer key hash").
+ */
+export function payerKeyHash(payer: bigint, pubKey: PubKey): bigint {
+  return poseidon([payer, pubKey[0], pubKey[1]]);
+}

@@ -1,0 +1,47 @@
+import { invalid } from "./errors.ts";
+
+/** Order of the BN254 scalar field: every circuit signal and Poseidon input lives below it. */
+export const SNARK_FIELD =
+  21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+/** Amounts are integers in [1, 2^96 - 1] base units (DESIGN §3). */
+export const AMOUNT_BITS = 96;
+export const MAX_AMOUNT = (1n << BigInt(AMOUNT_BITS)) - 1n;
+
+/** Basis points of a split sum to this; shares are floor(amount * bps / BPS_DENOMINATOR). */
+export const BPS_DENOMINATOR = 10_000n;
+
+/** Asset ids are uint64 and never 0 (0 marks an empty asset slot). */
+export const ASSET_ID_BITS = 64;
+/** Sequence numbers are uint64, starting at 1 per payer. */
+export const SEQ_BITS = 64;
+/** Recipient account ids are uint32 assigned by the contract, never 0 (0 marks an empty slot). */
+export const ACCOUNT_ID_BITS = 32;
+/** Payers are Ethereum addresses. */
+export const ADDRESS_BITS = 160;
+
+export function requireBits(field: string, value: bigint, bits: number, allowZero = true): bigint {
+  if (value < 0n || value >= 1n << BigInt(bits)) invalid(field, `must be below 2^${bits}`, value);
+  if (!allowZero && value === 0n) invalid(field, "must not be 0", value);
+  return value;
+}
+
+export function requireFieldElement(field: string, value: bigint): bigint {
+  if (value < 0n || value >= SNARK_FIELD) invalid(field, "must be a field element (0 <= x < r)", value);
+  return value;
+}
+
+export function requireAmount(field: string, value: bigint): bigint {
+  if (value <= 0n || value > MAX_AMOUNT) invalid(field, "must satisfy 0 < amount < 2^96", value);
+  return value;
+}
+
+/** Address (0x-hex, any case) to its integer; the integer form is what gets hashed. */
+export function addressToBigInt(field: string, address: string): bigint {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(address)) invalid(field, "must be a 20-byte 0x-prefixed hex address", address);
+  return BigInt(address);
+}
+
+export function bigIntToAddress(value: bigint): `0x${string}` {
+  return `0x${value.toString(16).padStart(40, "0")}`;
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { RoyaltyError } from "./errors.ts";
+import { AMOUNT_BITS } from "./field.ts";
+
+export const PARAMS_FILE = fileURLToPath(new URL("../circuits/params.json", import.meta.url));
+
+/** Sizes of one RoyaltyBatch circuit (DESIGN §5). */
+export interface CircuitParams {
+  name: string;
+  /** event slots */
+  N: number;
+  /** recipients per split */
+  K: number;
+  /** asset slots */
+  A: number;
+  /** payer slots */
+  P: number;
+  /** recipient slots */
+  R: number;
+  /** arity of the eventsRoot Merkle tree */
+  treeArity: number;
+  /** depth of the eventsRoot tree: treeArity^depth = N */
+  treeDepth: number;
+  /** bit width of a batch total (debit or credit): a sum of N amounts below 2^96 */
+  totalBits: number;
+}
+
+interface ParamsFile {
+  sets: Record<string, { N: number; K: number; A: number; P: number; R: number }>;
+  treeArity: number;
+}
+
+function readParamsFile(): ParamsFile {
+  return JSON.parse(readFileSync(PARAMS_FILE, "utf8")) as ParamsFile;
+}
+
+export function paramSetNames(): string[] {
+  return Object.keys(readParamsFile().sets);
+}
+
+export function loadParams(name: string): CircuitParams {
+  const file = readParamsFile();
+  const set = file.sets[name];
+  if (!set) {
+    throw new RoyaltyError(
+      "UNKNOWN_PARAMS",
+      `Unknown parameter set '${name}'; choose one of: ${Object.keys(file.sets).join(", ")}`,
+    );
+  }
+  const treeDepth = Math.round(Math.log(set.N) / Math.log(file.treeArity));
+  if (file.treeArity ** treeDepth !== set.N) {
+    throw new RoyaltyError(
+      "BAD_PARAMS",
+      `N=${set.N} of set '${name}' must be a power of the tree arity ${file.treeArity}`,
+    );
+  }
+  return {
+    name,
+    ...set,
+    treeArity: file.treeArity,
+    treeDepth,
+    totalBits: AMOUNT_BITS + Math.ceil(Math.log2(set.N)),
+  };
+}

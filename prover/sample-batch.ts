@@ -1,0 +1,94 @@
+import { createHash } from "node:crypto";
+import { type AssetState, type BatchRequest, type PayerState, buildBatch } from "../core/batch.ts";
+import { type Signature, publicKeyOf, signHead } from "../core/eddsa.ts";
+import { chainHeads, domainOf, type RoyaltyEvent } from "../core/event.ts";
+import { MAX_AMOUNT } from "../core/field.ts";
+import type { CircuitParams } from "../core/params.ts";
+import type { Split } from "../core/split.ts";
+
+/** Deterministic key material for demos, tests and benchmarks; never for real funds. */
+export function samplePrivateKey(label: string): Uint8Array {
+  return new Uint8Array(createHash("sha256").update(`royalty-sample:${label}`).digest());
+}
+
+export const SAMPLE_CHAIN_ID = 31337n;
+export const SAMPLE_ROLLUP = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+
+export interface SampleOptions {
+  payers?: number;
+  assets?: number;
+  events?: number;
+  /** every event at 2^96 - 1 */
+  maxAmounts?: boolean;
+}
+
+export interface SamplePayer {
+  privateKey: Uint8Array;
+  state: PayerState;
+}
+
+/** Payer i: address 0x…10+i, key from a fixed label. */
+export function samplePayer(i: number, head = 0n): SamplePayer {
+  const privateKey = samplePrivateKey(`payer-${i}`);
+  return { privateKey, state: { address: 0x1000n + BigInt(i), pubKey: publicKeyOf(privateKey), head } };
+}
+
+/** Asset i: id 1001+i, a split over 1..K recipients (ids 1..R), first recipient takes most. */
+export function sampleAsset(i: number, K: number, R: number): AssetState {
+  const count = 1 + (i % K);
+  const recipients = Array.from({ length: count }, (_, k) => BigInt(1 + ((i * K + k) % R)));
+  const bps = Array.from({ length: count }, (_, k) => (k === 0 ? 0 : [1, 2500, 333, 1234][k % 4] as number));
+  bps[0] = 10_000 - bps.reduce((a, b) => a + b, 0);
+  const split: Split = { recipients, bps };
+  return { assetId: 1001n + BigInt(i), split };
+}
+
+/** Signs each payer's last head reached by `events`, as a client signing its last event would. */
+export function signLastHeads(
+  domain: bigint,
+  payers: readonly SamplePayer[],
+  events: readonly RoyaltyEvent[],
+): Map<bigint, Signature> {
+  const signatures = new Map<bigint, Signature>();
+  for (const p of payers) {
+    const own = events.filter((e) => e.payer === p.state.address);
+    if (own.length === 0) continue;
+    const heads = chainHeads(domain, p.state.head, own);
+    signatures.set(p.state.address, signHead(p.privateKey, heads[heads.length - 1] as bigint));
+  }
+  return signatures;
+}
+
+/**
+ * A valid batch for a parameter set: `events` events spread round-robin over `payers` payers and
+ * `assets` assets (defaults fill every slot), amounts varied so that rounding matters.
+ */
+export function sampleBatchRequest(params: CircuitParams, options: SampleOptions = {}): BatchRequest & { samplePayers: SamplePayer[] } {
+  const payerCount = options.payers ?? params.P;
+  const assetCount = options.assets ?? params.A;
+  const eventCount = options.events ?? params.N;
+  const domain = domainOf(SAMPLE_CHAIN_ID, SAMPLE_ROLLUP);
+  const samplePayers = Array.from({ length: payerCount }, (_, i) => samplePayer(i));
+  const assets = Array.from({ length: assetCount }, (_, i) => sampleAsset(i, params.K, params.R));
+  const nextSeq = new Map<bigint, bigint>();
+  const events: RoyaltyEvent[] = Array.from({ length: eventCount }, (_, i) => {
+    const payer = (samplePayers[i % payerCount] as SamplePayer).state.address;
+    const seq = (nextSeq.get(payer) ?? 0n) + 1n;
+    nextSeq.set(payer, seq);
+    const amount = options.maxAmounts ? MAX_AMOUNT : 10_000n * BigInt(i + 1) + BigInt((i * 7919) % 10_000) + 1n;
+    return { payer, seq, assetId: (assets[i % assetCount] as AssetState).assetId, amount, ref: BigInt(i) };
+  });
+  return {
+    params,
+    domain,
+    events,
+    payers: samplePayers.map((p) => p.state),
+    assets,
+    signatures: signLastHeads(domain, samplePayers, events),
+    samplePayers,
+  };
+}
+
+export function sampleBatch(params: CircuitParams, options: SampleOptions = {}) {
+  return buildBatch(sampleBatchRequest(params, options));
+}
