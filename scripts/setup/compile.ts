@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { RoyaltyError } from "../../core/errors.ts";
 import type { CircuitParams } from "../../core/params.ts";
@@ -42,6 +42,8 @@ export async function compileCircuit(params: CircuitParams): Promise<CompileResu
       [CIRCOM2_CLI, fromRoot(paths.main), "--r1cs", "--wasm", "--sym", "--O2", "-l", "node_modules", "-o", fromRoot(paths.dir)],
       { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 },
     );
+    // circom emits CommonJS next to an ESM package.json: mark its folder so `require` works.
+    await writeFile(join(dirname(paths.wasm), "package.json"), '{ "type": "commonjs" }\n');
     const match = /non-linear constraints: (\d+)/.exec(stdout);
     return { constraints: Number(match?.[1] ?? Number.NaN), log: stdout };
   } catch (cause) {

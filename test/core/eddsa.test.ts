@@ -1,0 +1,172 @@
+import { buildBabyjub } from "circomlibjs";
+import { describe, expect, it } from "vitest";
+import {
+  IDENTITY_POINT,
+  type PubKey,
+  payerKeyHash,
+  publicKeyOf,
+  requireUsablePubKey,
+  SNARK_FIELD,
+  type Signature,
+  signHead,
+  verifyHeadSignature,
+} from "../../core/index.ts";
+import { expectInvalid, refHash } from "./helpers.ts";
+
+// @zk-kit/eddsa-poseidon is not a dependency of this project, so there is no cross-check against
+// it here; instead the verification equation is recomputed below from Baby Jubjub primitives.
+
+/** A second Baby Jubjub instance, so expected curve arithmetic does not come from core/eddsa.ts. */
+const babyJub = await buildBabyjub();
+const F = babyJub.F;
+type Point = [Uint8Array, Uint8Array];
+const toPoint = (p: readonly [bigint, bigint]): Point => [F.e(p[0]), F.e(p[1])];
+const fromPoint = (p: Point): [bigint, bigint] => [F.toObject(p[0]), F.toObject(p[1])];
+/** Baby Jubjub's full-group generator (order 8 * subOrder); not in the project's typings. */
+const GENERATOR = (babyJub as unknown as { Generator: Point }).Generator;
+
+const KEY_A = new Uint8Array(32).fill(1);
+const KEY_B = Uint8Array.from({ length: 32 }, (_, i) => i);
+const HEAD = refHash([0n, 12345n]);
+
+/**
+ * EdDSA-Poseidon as circomlib's EdDSAPoseidonVerifier checks it:
+ * S < subOrder and S * Base8 = R8 + (8 * Poseidon(R8x, R8y, Ax, Ay, msg)) * A.
+ */
+function refVerify(msg: bigint, sig: Signature, A: PubKey): boolean {
+  if (sig.S >= babyJub.subOrder) return false;
+  const hm = refHash([sig.R8[0], sig.R8[1], A[0], A[1], msg]);
+  const left = babyJub.mulPointEscalar(babyJub.Base8, sig.S);
+  const right = babyJub.addPoint(toPoint(sig.R8), babyJub.mulPointEscalar(toPoint(A), 8n * hm));
+  return fromPoint(left).join() === fromPoint(right).join();
+}
+
+describe("publicKeyOf", () => {
+  it("should derive a point of the prime-order subgroup", () => {
+    for (const key of [KEY_A, KEY_B]) {
+      const A = publicKeyOf(key);
+      expect(babyJub.inCurve(toPoint(A))).toBe(true);
+      expect(fromPoint(babyJub.mulPointEscalar(toPoint(A), babyJub.subOrder))).toEqual([0n, 1n]);
+      expect(A).not.toEqual(IDENTITY_POINT);
+    }
+  });
+
+  it("should give different keys different public keys", () => {
+    expect(publicKeyOf(KEY_A)).not.toEqual(publicKeyOf(KEY_B));
+  });
+});
+
+describe("signHead and verifyHeadSignature", () => {
+  const pubA = publicKeyOf(KEY_A);
+  const sig = signHead(KEY_A, HEAD);
+
+  it("should round-trip a signature over a head", () => {
+    expect(verifyHeadSignature(HEAD, sig, pubA)).toBe(true);
+    for (const head of [0n, 1n, SNARK_FIELD - 1n]) {
+      expect(verifyHeadSignature(head, signHead(KEY_B, head), publicKeyOf(KEY_B))).toBe(true);
+    }
+  });
+
+  it("should satisfy the verification equation recomputed from Baby Jubjub primitives", () => {
+    expect(sig.S < babyJub.subOrder).toBe(true);
+    expect(refVerify(HEAD, sig, pubA)).toBe(true);
+    expect(refVerify(HEAD + 1n, sig, pubA)).toBe(false);
+  });
+
+  it("should not verify for a different head", () => {
+    expect(verifyHeadSignature(HEAD + 1n, sig, pubA)).toBe(false);
+    expect(verifyHeadSignature(0n, sig, pubA)).toBe(false);
+  });
+
+  it("should not verify a tampered S", () => {
+    expect(verifyHeadSignature(HEAD, { ...sig, S: sig.S + 1n }, pubA)).toBe(false);
+    expect(verifyHeadSignature(HEAD, { ...sig, S: sig.S === 0n ? 1n : sig.S - 1n }, pubA)).toBe(false);
+    expect(verifyHeadSignature(HEAD, { ...sig, S: -1n }, pubA)).toBe(false);
+  });
+
+  it("should not verify S + subOrder, though it satisfies the curve equation (malleability)", () => {
+    const malleable = { ...sig, S: sig.S + babyJub.subOrder };
+    // Base8 has order subOrder, so the equation alone would accept it; the range check must not.
+    expect(
+      fromPoint(babyJub.mulPointEscalar(babyJub.Base8, malleable.S)).join() ===
+        fromPoint(babyJub.mulPointEscalar(babyJub.Base8, sig.S)).join(),
+    ).toBe(true);
+    expect(verifyHeadSignature(HEAD, malleable, pubA)).toBe(false);
+  });
+
+  it("should not verify a tampered R8", () => {
+    const otherR8 = signHead(KEY_A, HEAD + 1n).R8;
+    expect(verifyHeadSignature(HEAD, { ...sig, R8: otherR8 }, pubA)).toBe(false);
+    const shifted = fromPoint(babyJub.addPoint(toPoint(sig.R8), babyJub.Base8));
+    expect(verifyHeadSignature(HEAD, { ...sig, R8: shifted }, pubA)).toBe(false);
+    // Off the curve: rejected before any arithmetic.
+    expect(verifyHeadSignature(HEAD, { ...sig, R8: [sig.R8[0] + 1n, sig.R8[1]] }, pubA)).toBe(false);
+  });
+
+  it("should not verify under a different key, or an off-curve key", () => {
+    expect(verifyHeadSignature(HEAD, sig, publicKeyOf(KEY_B))).toBe(false);
+    expect(verifyHeadSignature(HEAD, sig, [pubA[0], pubA[1] + 1n])).toBe(false);
+    expect(verifyHeadSignature(HEAD, sig, IDENTITY_POINT)).toBe(false);
+  });
+
+  it("should not sign a head outside the field", () => {
+    expectInvalid(() => signHead(KEY_A, SNARK_FIELD), "head", "must be a field element (0 <= x < r)");
+    expectInvalid(() => signHead(KEY_A, -1n), "head", "must be a field element (0 <= x < r)");
+  });
+});
+
+describe("payerKeyHash", () => {
+  it("should equal Poseidon(payer, Ax, Ay)", () => {
+    const payer = 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n;
+    const [ax, ay] = publicKeyOf(KEY_A);
+    expect(payerKeyHash(payer, [ax, ay])).toBe(refHash([payer, ax, ay]));
+    expect(payerKeyHash(payer + 1n, [ax, ay])).toBe(refHash([payer + 1n, ax, ay]));
+    expect(payerKeyHash(payer, IDENTITY_POINT)).toBe(refHash([payer, 0n, 1n]));
+  });
+
+  it("should bind the payer to its key", () => {
+    const payer = 1n;
+    expect(payerKeyHash(payer, publicKeyOf(KEY_A))).not.toBe(payerKeyHash(payer, publicKeyOf(KEY_B)));
+    expect(payerKeyHash(payer, publicKeyOf(KEY_A))).not.toBe(payerKeyHash(2n, publicKeyOf(KEY_A)));
+  });
+});
+
+describe("requireUsablePubKey", () => {
+  it("should accept a derived public key and return it", () => {
+    const A = publicKeyOf(KEY_A);
+    expect(requireUsablePubKey("pubKey", A)).toBe(A);
+  });
+
+  it("should not accept an off-curve point", () => {
+    const [ax, ay] = publicKeyOf(KEY_A);
+    for (const p of [[1n, 1n], [ax, ay + 1n], [0n, 0n]] as PubKey[]) {
+      expectInvalid(() => requireUsablePubKey("pubKey", p), "pubKey", "must be a point on Baby Jubjub");
+    }
+  });
+
+  it("should not accept the identity (0, 1)", () => {
+    expectInvalid(
+      () => requireUsablePubKey("payer.pubKey", IDENTITY_POINT),
+      "payer.pubKey",
+      "must not be a small-order point",
+    );
+  });
+
+  it("should not accept any point of the 8-torsion subgroup", () => {
+    // Generator has order 8 * subOrder, so Generator * subOrder has order 8 and its multiples
+    // are exactly the eight small-order points.
+    const t8 = babyJub.mulPointEscalar(GENERATOR, babyJub.subOrder);
+    expect(fromPoint(babyJub.mulPointEscalar(t8, 4n))).not.toEqual([0n, 1n]);
+    for (let k = 0n; k < 8n; k++) {
+      const p = fromPoint(babyJub.mulPointEscalar(t8, k));
+      expect(babyJub.inCurve(toPoint(p))).toBe(true);
+      expectInvalid(() => requireUsablePubKey("pubKey", p), "pubKey", "must not be a small-order point");
+    }
+    // (0, -1) is the point of order 2.
+    expectInvalid(
+      () => requireUsablePubKey("pubKey", [0n, SNARK_FIELD - 1n]),
+      "pubKey",
+      "must not be a small-order point",
+    );
+  });
+});

@@ -1,0 +1,210 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  chainHeads,
+  domainOf,
+  eventHash,
+  nextHead,
+  type RoyaltyEvent,
+  SNARK_FIELD,
+  validateEvent,
+} from "../../core/index.ts";
+import { expectInvalid, refHash } from "./helpers.ts";
+
+const ROLLUP = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+const DOMAIN = refHash([31337n, 0x5fbdb2315678afecb367f032d93f642f64180aa3n]);
+
+const event = (over: Partial<RoyaltyEvent> = {}): RoyaltyEvent => ({
+  payer: 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n,
+  seq: 1n,
+  assetId: 42n,
+  amount: 1_000_000n,
+  ref: 0n,
+  ...over,
+});
+
+const eventArb: fc.Arbitrary<RoyaltyEvent> = fc.record({
+  payer: fc.bigInt({ min: 1n, max: (1n << 160n) - 1n }),
+  seq: fc.bigInt({ min: 1n, max: (1n << 64n) - 1n }),
+  assetId: fc.bigInt({ min: 1n, max: (1n << 64n) - 1n }),
+  amount: fc.bigInt({ min: 1n, max: (1n << 96n) - 1n }),
+  ref: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: SNARK_FIELD - 1n })),
+});
+const fieldArb = fc.bigInt({ min: 0n, max: SNARK_FIELD - 1n });
+
+describe("domainOf", () => {
+  it("should equal Poseidon(chainId, rollupAddress as an integer)", () => {
+    expect(domainOf(31337n, ROLLUP)).toBe(DOMAIN);
+    expect(domainOf(1n, `0x${"00".repeat(20)}`)).toBe(refHash([1n, 0n]));
+    expect(domainOf((1n << 64n) - 1n, `0x${"ff".repeat(20)}`)).toBe(
+      refHash([(1n << 64n) - 1n, (1n << 160n) - 1n]),
+    );
+  });
+
+  it("should not depend on the address's letter case", () => {
+    expect(domainOf(31337n, ROLLUP.toLowerCase())).toBe(DOMAIN);
+    expect(domainOf(31337n, `0x${ROLLUP.slice(2).toUpperCase()}`)).toBe(DOMAIN);
+  });
+
+  it("should separate chains and rollup contracts", () => {
+    expect(domainOf(10n, ROLLUP)).not.toBe(DOMAIN);
+    expect(domainOf(31337n, "0x5FbDB2315678afecb367f032d93F642f64180aa4")).not.toBe(DOMAIN);
+  });
+
+  it("should not accept a chain id of 2^64 or more", () => {
+    expectInvalid(() => domainOf(1n << 64n, ROLLUP), "chainId", "must be below 2^64");
+    expectInvalid(() => domainOf(-1n, ROLLUP), "chainId", "must be below 2^64");
+  });
+
+  it("should not accept a malformed rollup address", () => {
+    for (const bad of [ROLLUP.slice(2), `${ROLLUP}00`, ROLLUP.slice(0, -1), `0x${"g".repeat(40)}`, ""]) {
+      expectInvalid(
+        () => domainOf(1n, bad),
+        "rollupAddress",
+        "must be a 20-byte 0x-prefixed hex address",
+      );
+    }
+  });
+});
+
+describe("eventHash", () => {
+  it("should equal Poseidon(domain, payer, seq, assetId, amount, ref)", () => {
+    const ev = event({ ref: 123456789n });
+    expect(eventHash(DOMAIN, ev)).toBe(
+      refHash([DOMAIN, ev.payer, ev.seq, ev.assetId, ev.amount, ev.ref]),
+    );
+    fc.assert(
+      fc.property(fieldArb, eventArb, (domain, ev) => {
+        expect(eventHash(domain, ev)).toBe(
+          refHash([domain, ev.payer, ev.seq, ev.assetId, ev.amount, ev.ref]),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("should change when any field or the domain changes", () => {
+    const base = event();
+    const h = eventHash(DOMAIN, base);
+    const changed: RoyaltyEvent[] = [
+      event({ payer: base.payer + 1n }),
+      event({ seq: 2n }),
+      event({ assetId: 43n }),
+      event({ amount: base.amount + 1n }),
+      event({ ref: 1n }),
+    ];
+    for (const ev of changed) expect(eventHash(DOMAIN, ev)).not.toBe(h);
+    expect(eventHash(domainOf(1n, ROLLUP), base)).not.toBe(h);
+  });
+});
+
+describe("nextHead", () => {
+  it("should equal Poseidon(previous head, event hash)", () => {
+    fc.assert(
+      fc.property(fieldArb, fieldArb, (prev, h) => {
+        expect(nextHead(prev, h)).toBe(refHash([prev, h]));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("should not be symmetric in its arguments", () => {
+    expect(nextHead(1n, 2n)).not.toBe(nextHead(2n, 1n));
+  });
+});
+
+describe("chainHeads", () => {
+  it("should return every intermediate head from head_0 = 0", () => {
+    const events = [1n, 2n, 3n].map((seq) => event({ seq, amount: 10n * seq }));
+    const hashes = events.map((ev) =>
+      refHash([DOMAIN, ev.payer, ev.seq, ev.assetId, ev.amount, ev.ref]),
+    );
+    const h1 = refHash([0n, hashes[0] as bigint]);
+    const h2 = refHash([h1, hashes[1] as bigint]);
+    const h3 = refHash([h2, hashes[2] as bigint]);
+    expect(chainHeads(DOMAIN, 0n, events)).toEqual([h1, h2, h3]);
+  });
+
+  it("should continue from a settled head", () => {
+    const all = [1n, 2n, 3n, 4n].map((seq) => event({ seq }));
+    const heads = chainHeads(DOMAIN, 0n, all);
+    expect(chainHeads(DOMAIN, heads[1] as bigint, all.slice(2))).toEqual(heads.slice(2));
+  });
+
+  it("should return nothing for no events", () => {
+    expect(chainHeads(DOMAIN, 5n, [])).toEqual([]);
+  });
+
+  it("should commit to the order of events", () => {
+    const a = event({ seq: 1n });
+    const b = event({ seq: 2n });
+    expect(chainHeads(DOMAIN, 0n, [a, b])[1]).not.toBe(chainHeads(DOMAIN, 0n, [b, a])[1]);
+  });
+});
+
+describe("validateEvent", () => {
+  it("should accept events at the edges of every range and return them unchanged", () => {
+    const edges = [
+      event({ payer: 1n, seq: 1n, assetId: 1n, amount: 1n, ref: 0n }),
+      event({
+        payer: (1n << 160n) - 1n,
+        seq: (1n << 64n) - 1n,
+        assetId: (1n << 64n) - 1n,
+        amount: (1n << 96n) - 1n,
+        ref: SNARK_FIELD - 1n,
+      }),
+    ];
+    for (const ev of edges) expect(validateEvent(ev)).toBe(ev);
+  });
+
+  it("should not accept a payer of 0 or 2^160", () => {
+    expectInvalid(() => validateEvent(event({ payer: 0n })), "event.payer", "must not be 0");
+    expectInvalid(
+      () => validateEvent(event({ payer: 1n << 160n })),
+      "event.payer",
+      "must be below 2^160",
+    );
+  });
+
+  it("should not accept a seq of 0 or 2^64", () => {
+    expectInvalid(() => validateEvent(event({ seq: 0n })), "event.seq", "must not be 0");
+    expectInvalid(() => validateEvent(event({ seq: 1n << 64n })), "event.seq", "must be below 2^64");
+  });
+
+  it("should not accept an asset id of 0 or 2^64", () => {
+    expectInvalid(() => validateEvent(event({ assetId: 0n })), "event.assetId", "must not be 0");
+    expectInvalid(
+      () => validateEvent(event({ assetId: 1n << 64n })),
+      "event.assetId",
+      "must be below 2^64",
+    );
+  });
+
+  it("should not accept an amount of 0, 2^96 or below 0", () => {
+    for (const amount of [0n, 1n << 96n, -5n]) {
+      expectInvalid(
+        () => validateEvent(event({ amount })),
+        "event.amount",
+        "must satisfy 0 < amount < 2^96",
+      );
+    }
+  });
+
+  it("should not accept a ref at or above the field order, or below 0", () => {
+    for (const ref of [SNARK_FIELD, SNARK_FIELD + 1n, -1n]) {
+      expectInvalid(
+        () => validateEvent(event({ ref })),
+        "event.ref",
+        "must be a field element (0 <= x < r)",
+      );
+    }
+  });
+
+  it("should name the field under the caller's prefix", () => {
+    expectInvalid(
+      () => validateEvent(event({ seq: 0n }), "events[3]"),
+      "events[3].seq",
+      "must not be 0",
+    );
+  });
+});
