@@ -1,4 +1,10 @@
-import { type PubKey, type Signature, IDENTITY_POINT, payerKeyHash, verifyHeadSignature } from "./eddsa.ts";
+import {
+  IDENTITY_POINT,
+  type PubKey,
+  payerKeyHash,
+  type Signature,
+  verifyHeadSignature,
+} from "./eddsa.ts";
 import { RoyaltyError } from "./errors.ts";
 import { eventHash, nextHead, type RoyaltyEvent, validateEvent } from "./event.ts";
 import { eventsRoot } from "./merkle.ts";
@@ -67,18 +73,24 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
   const { params, domain } = req;
   const { N, K, A, P, R } = params;
   if (req.events.length > N) overflow("event", req.events.length, N);
-  req.events.forEach((ev, i) => validateEvent(ev, `events[${i}]`));
+  for (const [i, ev] of req.events.entries()) validateEvent(ev, `events[${i}]`);
 
   const payerSlots = [...new Set(req.events.map((e) => e.payer))].sort((a, b) => (a < b ? -1 : 1));
   if (payerSlots.length > P) overflow("payer", payerSlots.length, P);
-  const assetSlots = [...new Set(req.events.map((e) => e.assetId))].sort((a, b) => (a < b ? -1 : 1));
+  const assetSlots = [...new Set(req.events.map((e) => e.assetId))].sort((a, b) =>
+    a < b ? -1 : 1,
+  );
   if (assetSlots.length > A) overflow("asset", assetSlots.length, A);
 
   const payerByAddress = new Map(req.payers.map((p) => [p.address, p]));
   const assetById = new Map(req.assets.map((a) => [a.assetId, a]));
   const payers = payerSlots.map((address) => {
     const p = payerByAddress.get(address);
-    if (!p) throw new RoyaltyError("UNKNOWN_PAYER", `payer 0x${address.toString(16)} has no registered state`);
+    if (!p)
+      throw new RoyaltyError(
+        "UNKNOWN_PAYER",
+        `payer 0x${address.toString(16)} has no registered state`,
+      );
     return p;
   });
   const assets = assetSlots.map((id) => {
@@ -88,7 +100,9 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
     return a;
   });
 
-  const recipientSlots = [...new Set(assets.flatMap((a) => a.split.recipients))].sort((a, b) => (a < b ? -1 : 1));
+  const recipientSlots = [...new Set(assets.flatMap((a) => a.split.recipients))].sort((a, b) =>
+    a < b ? -1 : 1,
+  );
   if (recipientSlots.length > R) overflow("recipient", recipientSlots.length, R);
 
   // Walk the events once: chains, leaves, debits and credits.
@@ -123,11 +137,26 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
     }
   });
 
-  const pad = <T>(xs: T[], n: number, fill: T): T[] => [...xs, ...Array<T>(n - xs.length).fill(fill)];
-  const keyHash = pad(payers.map((p) => payerKeyHash(p.address, p.pubKey)), P, 0n);
-  const oldHead = pad(payers.map((p) => p.head), P, 0n);
+  const pad = <T>(xs: T[], n: number, fill: T): T[] => [
+    ...xs,
+    ...Array<T>(n - xs.length).fill(fill),
+  ];
+  const keyHash = pad(
+    payers.map((p) => payerKeyHash(p.address, p.pubKey)),
+    P,
+    0n,
+  );
+  const oldHead = pad(
+    payers.map((p) => p.head),
+    P,
+    0n,
+  );
   const newHead = pad(running, P, 0n);
-  const splitHashes = pad(assets.map((a) => splitHash(a.assetId, a.split, K)), A, 0n);
+  const splitHashes = pad(
+    assets.map((a) => splitHash(a.assetId, a.split, K)),
+    A,
+    0n,
+  );
   const recipientIds = pad(recipientSlots, R, 0n);
   const publicData: PublicData = {
     domain,
@@ -142,8 +171,13 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
   };
 
   const sigs = payers.map((p) => req.signatures.get(p.address) as Signature);
-  const keys: PubKey[] = pad(payers.map((p) => p.pubKey), P, IDENTITY_POINT);
-  const oneHot = (index: number, size: number) => Array.from({ length: size }, (_, i) => dec(i === index ? 1 : 0));
+  const keys: PubKey[] = pad(
+    payers.map((p) => p.pubKey),
+    P,
+    IDENTITY_POINT,
+  );
+  const oneHot = (index: number, size: number) =>
+    Array.from({ length: size }, (_, i) => dec(i === index ? 1 : 0));
   const entry = (a: number, k: number) => {
     const split = assets[a]?.split;
     return { id: split?.recipients[k] ?? 0n, bps: split?.bps[k] ?? 0 };
@@ -159,12 +193,28 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
     payerAddress: pad(payerSlots, P, 0n).map(dec),
     pubKeyX: keys.map((k) => dec(k[0])),
     pubKeyY: keys.map((k) => dec(k[1])),
-    sigR8x: pad(sigs.map((s) => s.R8[0]), P, 0n).map(dec),
-    sigR8y: pad(sigs.map((s) => s.R8[1]), P, 1n).map(dec),
-    sigS: pad(sigs.map((s) => s.S), P, 0n).map(dec),
+    sigR8x: pad(
+      sigs.map((s) => s.R8[0]),
+      P,
+      0n,
+    ).map(dec),
+    sigR8y: pad(
+      sigs.map((s) => s.R8[1]),
+      P,
+      1n,
+    ).map(dec),
+    sigS: pad(
+      sigs.map((s) => s.S),
+      P,
+      0n,
+    ).map(dec),
     assetId: pad(assetSlots, A, 0n).map(dec),
-    splitRecipient: Array.from({ length: A }, (_, a) => Array.from({ length: K }, (_, k) => dec(entry(a, k).id))),
-    splitBps: Array.from({ length: A }, (_, a) => Array.from({ length: K }, (_, k) => dec(entry(a, k).bps))),
+    splitRecipient: Array.from({ length: A }, (_, a) =>
+      Array.from({ length: K }, (_, k) => dec(entry(a, k).id)),
+    ),
+    splitBps: Array.from({ length: A }, (_, a) =>
+      Array.from({ length: K }, (_, k) => dec(entry(a, k).bps)),
+    ),
     recipientId: recipientIds.map(dec),
     route: Array.from({ length: A }, (_, a) =>
       Array.from({ length: K }, (_, k) => {
@@ -172,8 +222,12 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
         return oneHot(id === 0n ? -1 : recipientSlots.indexOf(id), R);
       }),
     ),
-    eventPayer: Array.from({ length: N }, (_, i) => oneHot(i < realEvents ? payerSlots.indexOf(eventSlot(i)?.payer ?? -1n) : -1, P)),
-    eventAsset: Array.from({ length: N }, (_, i) => oneHot(i < realEvents ? assetSlots.indexOf(eventSlot(i)?.assetId ?? -1n) : -1, A)),
+    eventPayer: Array.from({ length: N }, (_, i) =>
+      oneHot(i < realEvents ? payerSlots.indexOf(eventSlot(i)?.payer ?? -1n) : -1, P),
+    ),
+    eventAsset: Array.from({ length: N }, (_, i) =>
+      oneHot(i < realEvents ? assetSlots.indexOf(eventSlot(i)?.assetId ?? -1n) : -1, A),
+    ),
     eventSeq: Array.from({ length: N }, (_, i) => dec(eventSlot(i)?.seq ?? 0n)),
     eventAmount: Array.from({ length: N }, (_, i) => dec(eventSlot(i)?.amount ?? 0n)),
     eventRef: Array.from({ length: N }, (_, i) => dec(eventSlot(i)?.ref ?? 0n)),

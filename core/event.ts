@@ -1,4 +1,12 @@
-import { addressToBigInt, requireAmount, requireBits, requireFieldElement, ADDRESS_BITS, ASSET_ID_BITS, SEQ_BITS } from "./field.ts";
+import {
+  ADDRESS_BITS,
+  ASSET_ID_BITS,
+  addressToBigInt,
+  requireAmount,
+  requireBits,
+  requireFieldElement,
+  SEQ_BITS,
+} from "./field.ts";
 import { poseidon } from "./poseidon.ts";
 
 /** One royalty event as hashed and proven; the API edge converts decimal strings into this. */
@@ -16,7 +24,10 @@ export interface RoyaltyEvent {
 
 /** Separates deployments: events signed for one chain or rollup never settle on another. */
 export function domainOf(chainId: bigint, rollupAddress: string): bigint {
-  return poseidon([requireBits("chainId", chainId, 64), addressToBigInt("rollupAddress", rollupAddress)]);
+  return poseidon([
+    requireBits("chainId", chainId, 64),
+    addressToBigInt("rollupAddress", rollupAddress),
+  ]);
 }
 
 export function validateEvent(ev: RoyaltyEvent, where = "event"): RoyaltyEvent {
@@ -39,7 +50,11 @@ export function nextHead(prevHead: bigint, hash: bigint): bigint {
 }
 
 /** Walks a payer's chain through `events` (in order) and returns every intermediate head. */
-export function chainHeads(domain: bigint, startHead: bigint, events: readonly RoyaltyEvent[]): bigint[] {
+export function chainHeads(
+  domain: bigint,
+  startHead: bigint,
+  events: readonly RoyaltyEvent[],
+): bigint[] {
   const heads: bigint[] = [];
   let head = startHead;
   for (const ev of events) {

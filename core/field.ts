@@ -27,7 +27,8 @@ export function requireBits(field: string, value: bigint, bits: number, allowZer
 }
 
 export function requireFieldElement(field: string, value: bigint): bigint {
-  if (value < 0n || value >= SNARK_FIELD) invalid(field, "must be a field element (0 <= x < r)", value);
+  if (value < 0n || value >= SNARK_FIELD)
+    invalid(field, "must be a field element (0 <= x < r)", value);
   return value;
 }
 
@@ -38,7 +39,8 @@ export function requireAmount(field: string, value: bigint): bigint {
 
 /** Address (0x-hex, any case) to its integer; the integer form is what gets hashed. */
 export function addressToBigInt(field: string, address: string): bigint {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(address)) invalid(field, "must be a 20-byte 0x-prefixed hex address", address);
+  if (!/^0x[0-9a-fA-F]{40}$/.test(address))
+    invalid(field, "must be a 20-byte 0x-prefixed hex address", address);
   return BigInt(address);
 }
 

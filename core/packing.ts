@@ -26,7 +26,10 @@ export function packingLayout(params: CircuitParams): PlacedField[] {
     ...Array.from({ length: params.P }, (_, slot) => ({ kind: "debit" as const, slot })),
     ...Array.from({ length: params.R }, (_, slot) => ({ kind: "credit" as const, slot })),
   ];
-  const ids: PackedField[] = Array.from({ length: params.R }, (_, slot) => ({ kind: "id" as const, slot }));
+  const ids: PackedField[] = Array.from({ length: params.R }, (_, slot) => ({
+    kind: "id" as const,
+    slot,
+  }));
   const placed: PlacedField[] = [];
   let t = 0;
   let i = 0;
@@ -54,17 +57,24 @@ export interface PackedValues {
   recipientIds: readonly bigint[];
 }
 
-function valueOf(values: PackedValues, field: PackedField): bigint {
-  const list = field.kind === "debit" ? values.debits : field.kind === "credit" ? values.credits : values.recipientIds;
+function fieldValue(values: PackedValues, field: PackedField): bigint {
+  const list =
+    field.kind === "debit"
+      ? values.debits
+      : field.kind === "credit"
+        ? values.credits
+        : values.recipientIds;
   return list[field.slot] ?? 0n;
 }
 
 export function packWords(params: CircuitParams, values: PackedValues): bigint[] {
   const words = Array<bigint>(packedWordCount(params)).fill(0n);
   for (const p of packingLayout(params)) {
-    const v = valueOf(values, p.field);
+    const v = fieldValue(values, p.field);
     if (v < 0n || v >= 1n << BigInt(p.bits)) {
-      throw new RangeError(`${p.field.kind}[${p.field.slot}] = ${v} does not fit in ${p.bits} bits`);
+      throw new RangeError(
+        `${p.field.kind}[${p.field.slot}] = ${v} does not fit in ${p.bits} bits`,
+      );
     }
     words[p.word] = (words[p.word] as bigint) | (v << BigInt(p.offset));
   }
@@ -79,7 +89,12 @@ export function unpackWords(params: CircuitParams, words: readonly bigint[]): Pa
   };
   for (const p of packingLayout(params)) {
     const v = ((words[p.word] ?? 0n) >> BigInt(p.offset)) & ((1n << BigInt(p.bits)) - 1n);
-    const list = p.field.kind === "debit" ? out.debits : p.field.kind === "credit" ? out.credits : out.recipientIds;
+    const list =
+      p.field.kind === "debit"
+        ? out.debits
+        : p.field.kind === "credit"
+          ? out.credits
+          : out.recipientIds;
     list[p.field.slot] = v;
   }
   return out;
@@ -120,10 +135,15 @@ export function decodePublicSignals(params: CircuitParams, signals: readonly big
   const { P, A } = params;
   const W = packedWordCount(params);
   if (signals.length !== publicSignalCount(params)) {
-    throw new RangeError(`expected ${publicSignalCount(params)} public signals, got ${signals.length}`);
+    throw new RangeError(
+      `expected ${publicSignalCount(params)} public signals, got ${signals.length}`,
+    );
   }
-  let i = 0;
-  const take = (n: number) => signals.slice(i, (i += n));
+  let next = 0;
+  const take = (n: number) => {
+    next += n;
+    return signals.slice(next - n, next);
+  };
   const eventsRoot = take(1)[0] as bigint;
   const newHead = take(P);
   const words = take(W);
@@ -131,5 +151,13 @@ export function decodePublicSignals(params: CircuitParams, signals: readonly big
   const keyHash = take(P);
   const oldHead = take(P);
   const splitHash = take(A);
-  return { eventsRoot, newHead, domain, keyHash, oldHead, splitHash, ...unpackWords(params, words) };
+  return {
+    eventsRoot,
+    newHead,
+    domain,
+    keyHash,
+    oldHead,
+    splitHash,
+    ...unpackWords(params, words),
+  };
 }

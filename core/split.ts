@@ -1,5 +1,11 @@
 import { invalid } from "./errors.ts";
-import { ACCOUNT_ID_BITS, BPS_DENOMINATOR, requireAmount, requireBits, ASSET_ID_BITS } from "./field.ts";
+import {
+  ACCOUNT_ID_BITS,
+  ASSET_ID_BITS,
+  BPS_DENOMINATOR,
+  requireAmount,
+  requireBits,
+} from "./field.ts";
 import { poseidon } from "./poseidon.ts";
 
 /** Basis points fit in 14 bits (10000 < 2^14); the split hash packs each entry as id * 2^14 + bps. */
@@ -16,8 +22,10 @@ export interface Split {
 
 export function validateSplit(split: Split, maxRecipients: number, where = "split"): Split {
   const n = split.recipients.length;
-  if (n < 1 || n > maxRecipients) invalid(`${where}.recipients`, `must hold 1 to ${maxRecipients} recipients`, n);
-  if (split.bps.length !== n) invalid(`${where}.bps`, "must have one entry per recipient", split.bps.length);
+  if (n < 1 || n > maxRecipients)
+    invalid(`${where}.recipients`, `must hold 1 to ${maxRecipients} recipients`, n);
+  if (split.bps.length !== n)
+    invalid(`${where}.bps`, "must have one entry per recipient", split.bps.length);
   const seen = new Set<bigint>();
   let sum = 0n;
   split.recipients.forEach((id, i) => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { type AssetState, type BatchRequest, type PayerState, buildBatch } from "../core/batch.ts";
-import { type Signature, publicKeyOf, signHead } from "../core/eddsa.ts";
+import { type AssetState, type BatchRequest, buildBatch, type PayerState } from "../core/batch.ts";
+import { publicKeyOf, type Signature, signHead } from "../core/eddsa.ts";
 import { chainHeads, domainOf, type RoyaltyEvent } from "../core/event.ts";
 import { MAX_AMOUNT } from "../core/field.ts";
 import type { CircuitParams } from "../core/params.ts";
@@ -30,14 +30,19 @@ export interface SamplePayer {
 /** Payer i: address 0x…10+i, key from a fixed label. */
 export function samplePayer(i: number, head = 0n): SamplePayer {
   const privateKey = samplePrivateKey(`payer-${i}`);
-  return { privateKey, state: { address: 0x1000n + BigInt(i), pubKey: publicKeyOf(privateKey), head } };
+  return {
+    privateKey,
+    state: { address: 0x1000n + BigInt(i), pubKey: publicKeyOf(privateKey), head },
+  };
 }
 
 /** Asset i: id 1001+i, a split over 1..K recipients (ids 1..R), first recipient takes most. */
 export function sampleAsset(i: number, K: number, R: number): AssetState {
   const count = 1 + (i % K);
   const recipients = Array.from({ length: count }, (_, k) => BigInt(1 + ((i * K + k) % R)));
-  const bps = Array.from({ length: count }, (_, k) => (k === 0 ? 0 : [1, 2500, 333, 1234][k % 4] as number));
+  const bps = Array.from({ length: count }, (_, k) =>
+    k === 0 ? 0 : ([1, 2500, 333, 1234][k % 4] as number),
+  );
   bps[0] = 10_000 - bps.reduce((a, b) => a + b, 0);
   const split: Split = { recipients, bps };
   return { assetId: 1001n + BigInt(i), split };
@@ -63,7 +68,10 @@ export function signLastHeads(
  * A valid batch for a parameter set: `events` events spread round-robin over `payers` payers and
  * `assets` assets (defaults fill every slot), amounts varied so that rounding matters.
  */
-export function sampleBatchRequest(params: CircuitParams, options: SampleOptions = {}): BatchRequest & { samplePayers: SamplePayer[] } {
+export function sampleBatchRequest(
+  params: CircuitParams,
+  options: SampleOptions = {},
+): BatchRequest & { samplePayers: SamplePayer[] } {
   const payerCount = options.payers ?? params.P;
   const assetCount = options.assets ?? params.A;
   const eventCount = options.events ?? params.N;
@@ -75,8 +83,16 @@ export function sampleBatchRequest(params: CircuitParams, options: SampleOptions
     const payer = (samplePayers[i % payerCount] as SamplePayer).state.address;
     const seq = (nextSeq.get(payer) ?? 0n) + 1n;
     nextSeq.set(payer, seq);
-    const amount = options.maxAmounts ? MAX_AMOUNT : 10_000n * BigInt(i + 1) + BigInt((i * 7919) % 10_000) + 1n;
-    return { payer, seq, assetId: (assets[i % assetCount] as AssetState).assetId, amount, ref: BigInt(i) };
+    const amount = options.maxAmounts
+      ? MAX_AMOUNT
+      : 10_000n * BigInt(i + 1) + BigInt((i * 7919) % 10_000) + 1n;
+    return {
+      payer,
+      seq,
+      assetId: (assets[i % assetCount] as AssetState).assetId,
+      amount,
+      ref: BigInt(i),
+    };
   });
   return {
     params,

@@ -22,7 +22,11 @@ export async function loadWitnessCalculator(wasmPath: string, calculatorPath: st
     try {
       return await calculator.calculateWitness(input, true);
     } catch (cause) {
-      throw new RoyaltyError("WITNESS_FAILED", `the batch violates a circuit rule: ${(cause as Error).message.split("\n")[0]}`, { cause });
+      throw new RoyaltyError(
+        "WITNESS_FAILED",
+        `the batch violates a circuit rule: ${(cause as Error).message.split("\n")[0]}`,
+        { cause },
+      );
     }
   };
 }
@@ -64,7 +68,10 @@ export function encodeWtns(witness: readonly bigint[]): Uint8Array {
 const silent = { info() {}, warn() {}, debug() {}, error() {} };
 
 /** Does the witness satisfy every constraint of the r1cs? */
-export async function satisfiesConstraints(r1csPath: string, witness: readonly bigint[]): Promise<boolean> {
+export async function satisfiesConstraints(
+  r1csPath: string,
+  witness: readonly bigint[],
+): Promise<boolean> {
   return snarkjs.wtns.check(r1csPath, { type: "mem", data: encodeWtns(witness) }, silent);
 }
 

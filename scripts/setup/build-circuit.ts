@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import type { CircuitParams } from "../../core/params.ts";
-import { publicSignalCount } from "../../core/packing.ts";
 import { RoyaltyError } from "../../core/errors.ts";
+import { publicSignalCount } from "../../core/packing.ts";
+import type { CircuitParams } from "../../core/params.ts";
 import { compileCircuit } from "./compile.ts";
 import { circuitHash } from "./content-hash.ts";
 import { readManifest, writeManifest } from "./manifest.ts";
@@ -24,9 +24,14 @@ export async function ensureCircuit(params: CircuitParams): Promise<CircuitBuild
   }
   const { constraints } = await compileCircuit(params);
   if (!Number.isFinite(constraints)) {
-    throw new RoyaltyError("CIRCUIT_COMPILE_FAILED", `circom2 printed no constraint count for set '${params.name}'`);
+    throw new RoyaltyError(
+      "CIRCUIT_COMPILE_FAILED",
+      `circom2 printed no constraint count for set '${params.name}'`,
+    );
   }
   // The keys belong to the old circuit: drop them from the manifest so setup remakes them.
-  await writeManifest(paths.manifest, { circuit: { hash, constraints, publicSignals: publicSignalCount(params) } });
+  await writeManifest(paths.manifest, {
+    circuit: { hash, constraints, publicSignals: publicSignalCount(params) },
+  });
   return { hash, constraints, cached: false };
 }

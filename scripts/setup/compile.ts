@@ -5,7 +5,7 @@ import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { RoyaltyError } from "../../core/errors.ts";
 import type { CircuitParams } from "../../core/params.ts";
-import { artifactPaths, fromRoot, PROJECT_ROOT, CIRCUITS_DIR } from "./paths.ts";
+import { artifactPaths, CIRCUITS_DIR, fromRoot, PROJECT_ROOT } from "./paths.ts";
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -39,7 +39,18 @@ export async function compileCircuit(params: CircuitParams): Promise<CompileResu
   try {
     const { stdout } = await run(
       process.execPath,
-      [CIRCOM2_CLI, fromRoot(paths.main), "--r1cs", "--wasm", "--sym", "--O2", "-l", "node_modules", "-o", fromRoot(paths.dir)],
+      [
+        CIRCOM2_CLI,
+        fromRoot(paths.main),
+        "--r1cs",
+        "--wasm",
+        "--sym",
+        "--O2",
+        "-l",
+        "node_modules",
+        "-o",
+        fromRoot(paths.dir),
+      ],
       { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 },
     );
     // circom emits CommonJS next to an ESM package.json: mark its folder so `require` works.
@@ -49,6 +60,10 @@ export async function compileCircuit(params: CircuitParams): Promise<CompileResu
   } catch (cause) {
     const stderr = (cause as { stderr?: string; stdout?: string }).stderr ?? "";
     const stdout = (cause as { stdout?: string }).stdout ?? "";
-    throw new RoyaltyError("CIRCUIT_COMPILE_FAILED", `circom2 could not compile set '${params.name}': ${(stdout + stderr).trim().slice(-2000)}`, { cause });
+    throw new RoyaltyError(
+      "CIRCUIT_COMPILE_FAILED",
+      `circom2 could not compile set '${params.name}': ${(stdout + stderr).trim().slice(-2000)}`,
+      { cause },
+    );
   }
 }

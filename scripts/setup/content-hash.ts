@@ -20,8 +20,12 @@ function filesBelow(dir: string): string[] {
 export function circuitHash(params: CircuitParams): string {
   const hash = createHash("sha256");
   hash.update(JSON.stringify(params));
-  const circom2 = JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules/circom2/package.json"), "utf8"));
-  const circomlib = JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules/circomlib/package.json"), "utf8"));
+  const circom2 = JSON.parse(
+    readFileSync(join(PROJECT_ROOT, "node_modules/circom2/package.json"), "utf8"),
+  );
+  const circomlib = JSON.parse(
+    readFileSync(join(PROJECT_ROOT, "node_modules/circomlib/package.json"), "utf8"),
+  );
   hash.update(`circom2@${circom2.version} circomlib@${circomlib.version}`);
   for (const file of filesBelow(CIRCUITS_DIR)) {
     hash.update(relative(PROJECT_ROOT, file));

@@ -10,8 +10,8 @@
 // Whoever runs this knows tau for a moment; keys made from it are forgeable by anyone who
 // kept it. That is fine for tests and local development and nothing else.
 
-import { randomBytes, createHash, type Hash } from "node:crypto";
-import { open, rename, rm, type FileHandle } from "node:fs/promises";
+import { createHash, type Hash, randomBytes } from "node:crypto";
+import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { blake2b } from "@noble/hashes/blake2b";
 import * as ffjavascript from "ffjavascript";
 
@@ -382,12 +382,7 @@ class DevPtauBuilder {
   }
 
   /** Points for `scalars`, also kept in memory (sections 2-6 are hashed for section 7). */
-  async pointSection(
-    type: number,
-    group: GroupName,
-    scalars: Buf,
-    stage: string,
-  ): Promise<Buf> {
+  async pointSection(type: number, group: GroupName, scalars: Buf, stage: string): Promise<Buf> {
     const all = new Uint8Array((scalars.byteLength / FR_BYTES) * this.pointSize(group));
     let at = 0;
     await this.file.startSection(type, all.byteLength);

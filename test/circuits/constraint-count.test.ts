@@ -23,7 +23,9 @@ function expectedConstraints(p: CircuitParams): number {
   const poseidonOf = { 3: 261, 5: 321 } as Record<number, number>;
   const asset = (poseidonOf[p.K + 1] as number) + 17 * p.K + 7;
   const perEvent = 5 * p.P + p.A * (2 * p.K + 1) + shares + 598;
-  return p.N * perEvent + 4484 * p.P + p.A * asset + p.R * (32 + 3 * p.A * p.K) + (297 * (p.N - 1)) / 3;
+  return (
+    p.N * perEvent + 4484 * p.P + p.A * asset + p.R * (32 + 3 * p.A * p.K) + (297 * (p.N - 1)) / 3
+  );
 }
 
 describe("RoyaltyBatch constraint count", () => {

@@ -30,7 +30,8 @@ export async function circuitUnderTest(set: string): Promise<CircuitUnderTest> {
     satisfies: (w) => satisfiesConstraints(paths.r1cs, w),
     signal(name) {
       const index = symbols.get(name);
-      if (index === undefined) throw new Error(`signal ${name} is not in the witness (removed by --O2?)`);
+      if (index === undefined)
+        throw new Error(`signal ${name} is not in the witness (removed by --O2?)`);
       return index;
     },
   };
@@ -58,7 +59,12 @@ export async function rejects(circuit: CircuitUnderTest, input: CircuitInput): P
 }
 
 /** Deep copy of an input with one signal replaced. */
-export function withInput(input: CircuitInput, name: string, update: (value: any) => any): CircuitInput {
+export function withInput(
+  input: CircuitInput,
+  name: string,
+  // biome-ignore lint/suspicious/noExplicitAny: tests reshape nested signal arrays freely
+  update: (value: any) => any,
+): CircuitInput {
   const copy = structuredClone(input);
   copy[name] = update(copy[name]);
   return copy;

@@ -13,7 +13,14 @@ import {
   samplePayer,
   signLastHeads,
 } from "../../prover/sample-batch.ts";
-import { build, type CircuitUnderTest, circuitUnderTest, publicPart, rejects, withInput } from "./harness.ts";
+import {
+  build,
+  type CircuitUnderTest,
+  circuitUnderTest,
+  publicPart,
+  rejects,
+  withInput,
+} from "./harness.ts";
 
 let circuit: CircuitUnderTest;
 beforeAll(async () => {
@@ -48,7 +55,9 @@ describe("RoyaltyBatch(test) on valid batches from the reference model", () => {
   });
 
   it("should accept several payers and several assets", async () => {
-    const { built } = await expectValid(sampleBatchRequest(circuit.params, { payers: 2, assets: 2 }));
+    const { built } = await expectValid(
+      sampleBatchRequest(circuit.params, { payers: 2, assets: 2 }),
+    );
     expect(built.publicData.debits.filter((d) => d > 0n)).toHaveLength(2);
   });
 
@@ -100,38 +109,78 @@ describe("RoyaltyBatch(test) rule 1: amount range and slot membership", () => {
   const valid = () => build(sampleBatchRequest(circuit.params, { events: 3 })).input;
 
   it("should reject an amount of 2^96", async () => {
-    expect(await rejects(circuit, withInput(valid(), "eventAmount", (a) => [String(1n << 96n), ...a.slice(1)]))).toBe(true);
+    expect(
+      await rejects(
+        circuit,
+        withInput(valid(), "eventAmount", (a) => [String(1n << 96n), ...a.slice(1)]),
+      ),
+    ).toBe(true);
   });
 
   it("should reject an amount of 0 on a real event", async () => {
-    expect(await rejects(circuit, withInput(valid(), "eventAmount", (a) => ["0", ...a.slice(1)]))).toBe(true);
+    expect(
+      await rejects(
+        circuit,
+        withInput(valid(), "eventAmount", (a) => ["0", ...a.slice(1)]),
+      ),
+    ).toBe(true);
   });
 
   it("should reject a non-zero amount in a padding slot", async () => {
-    expect(await rejects(circuit, withInput(valid(), "eventAmount", (a) => [...a.slice(0, 3), "5"]))).toBe(true);
+    expect(
+      await rejects(
+        circuit,
+        withInput(valid(), "eventAmount", (a) => [...a.slice(0, 3), "5"]),
+      ),
+    ).toBe(true);
   });
 
   it("should reject a real event in no asset slot", async () => {
-    expect(await rejects(circuit, withInput(valid(), "eventAsset", (s) => [["0", "0"], ...s.slice(1)]))).toBe(true);
+    expect(
+      await rejects(
+        circuit,
+        withInput(valid(), "eventAsset", (s) => [["0", "0"], ...s.slice(1)]),
+      ),
+    ).toBe(true);
   });
 
   it("should reject an event in two payer slots at once", async () => {
-    expect(await rejects(circuit, withInput(valid(), "eventPayer", (s) => [["1", "1"], ...s.slice(1)]))).toBe(true);
+    expect(
+      await rejects(
+        circuit,
+        withInput(valid(), "eventPayer", (s) => [["1", "1"], ...s.slice(1)]),
+      ),
+    ).toBe(true);
   });
 
   it("should reject a selector value of 2", async () => {
-    expect(await rejects(circuit, withInput(valid(), "eventAsset", (s) => [["2", "0"], ...s.slice(1)]))).toBe(true);
+    expect(
+      await rejects(
+        circuit,
+        withInput(valid(), "eventAsset", (s) => [["2", "0"], ...s.slice(1)]),
+      ),
+    ).toBe(true);
   });
 
   it("should reject an event in an empty asset slot", async () => {
     const input = build(sampleBatchRequest(circuit.params, { assets: 1, events: 2 })).input;
     expect(input.splitHash?.[1]).toBe("0");
-    expect(await rejects(circuit, withInput(input, "eventAsset", (s) => [["0", "1"], ...s.slice(1)]))).toBe(true);
+    expect(
+      await rejects(
+        circuit,
+        withInput(input, "eventAsset", (s) => [["0", "1"], ...s.slice(1)]),
+      ),
+    ).toBe(true);
   });
 
   it("should reject an event in an empty payer slot", async () => {
     const input = build(sampleBatchRequest(circuit.params, { payers: 1, events: 2 })).input;
-    expect(await rejects(circuit, withInput(input, "eventPayer", (s) => [["0", "1"], ...s.slice(1)]))).toBe(true);
+    expect(
+      await rejects(
+        circuit,
+        withInput(input, "eventPayer", (s) => [["0", "1"], ...s.slice(1)]),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -140,17 +189,32 @@ describe("RoyaltyBatch(test) rule 2: payer chains and signatures", () => {
 
   it("should reject a tampered signature", async () => {
     const input = build(request()).input;
-    expect(await rejects(circuit, withInput(input, "sigS", (s) => [String(BigInt(s[0]) + 1n), ...s.slice(1)]))).toBe(true);
+    expect(
+      await rejects(
+        circuit,
+        withInput(input, "sigS", (s) => [String(BigInt(s[0]) + 1n), ...s.slice(1)]),
+      ),
+    ).toBe(true);
   });
 
   it("should reject a stale old head (the chain would not reach the signed head)", async () => {
     const input = build(request()).input;
-    expect(await rejects(circuit, withInput(input, "oldHead", (h) => ["1", ...h.slice(1)]))).toBe(true);
+    expect(
+      await rejects(
+        circuit,
+        withInput(input, "oldHead", (h) => ["1", ...h.slice(1)]),
+      ),
+    ).toBe(true);
   });
 
   it("should reject an event changed after signing", async () => {
     const input = build(request()).input;
-    expect(await rejects(circuit, withInput(input, "eventRef", (r) => ["999", ...r.slice(1)]))).toBe(true);
+    expect(
+      await rejects(
+        circuit,
+        withInput(input, "eventRef", (r) => ["999", ...r.slice(1)]),
+      ),
+    ).toBe(true);
   });
 
   it("should reject a payer's events in another order", async () => {
@@ -178,7 +242,10 @@ describe("RoyaltyBatch(test) rule 2: payer chains and signatures", () => {
     const req = request();
     const thief = samplePayer(9);
     const built = build(req);
-    const forgedKeyHash = poseidon([BigInt(built.input.payerAddress?.[0] as string), ...thief.state.pubKey]);
+    const forgedKeyHash = poseidon([
+      BigInt(built.input.payerAddress?.[0] as string),
+      ...thief.state.pubKey,
+    ]);
     let input = withInput(built.input, "keyHash", (k) => [String(forgedKeyHash), ...k.slice(1)]);
     input = withInput(input, "pubKeyX", (k) => [String(thief.state.pubKey[0]), ...k.slice(1)]);
     input = withInput(input, "pubKeyY", (k) => [String(thief.state.pubKey[1]), ...k.slice(1)]);
@@ -214,26 +281,34 @@ describe("RoyaltyBatch(test) rule 3: split openings", () => {
 
   it("should reject basis points that differ from the registered split", async () => {
     const built = build(sampleBatchRequest(circuit.params));
-    const input = withInput(built.input, "splitBps", (b) => [[String(Number(b[0][0]) - 1), String(Number(b[0][1]) + 1)], ...b.slice(1)]);
+    const input = withInput(built.input, "splitBps", (b) => [
+      [String(Number(b[0][0]) - 1), String(Number(b[0][1]) + 1)],
+      ...b.slice(1),
+    ]);
     expect(await rejects(circuit, input)).toBe(true);
   });
 
   it("should reject a split whose basis points sum to 9999 even with a matching hash", async () => {
-    const recipients = build(sampleBatchRequest(circuit.params)).input.splitRecipient?.[0] as string[];
+    const recipients = build(sampleBatchRequest(circuit.params)).input
+      .splitRecipient?.[0] as string[];
     const ids = recipients.map(BigInt);
     const { input } = withSplit(ids, ids[1] === 0n ? [9999, 0] : [5000, 4999]);
     expect(await rejects(circuit, input)).toBe(true);
   });
 
   it("should reject basis points on an entry without a recipient", async () => {
-    const recipients = build(sampleBatchRequest(circuit.params)).input.splitRecipient?.[0] as string[];
+    const recipients = build(sampleBatchRequest(circuit.params)).input
+      .splitRecipient?.[0] as string[];
     const { input } = withSplit([BigInt(recipients[0] as string), 0n], [9000, 1000]);
     expect(await rejects(circuit, input)).toBe(true);
   });
 
   it("should reject basis points of 2^14 or more (entry encoding must stay injective)", async () => {
     const built = build(sampleBatchRequest(circuit.params));
-    const input = withInput(built.input, "splitBps", (b) => [[String(16384 + Number(b[0][0])), b[0][1]], ...b.slice(1)]);
+    const input = withInput(built.input, "splitBps", (b) => [
+      [String(16384 + Number(b[0][0])), b[0][1]],
+      ...b.slice(1),
+    ]);
     expect(await rejects(circuit, input)).toBe(true);
   });
 });
@@ -281,7 +356,10 @@ describe("RoyaltyBatch(test) rule 5: debits, credits, conservation", () => {
 
   it("should reject a recipient slot that claims another account id", async () => {
     const built = build(sampleBatchRequest(circuit.params));
-    const input = withInput(built.input, "recipientId", (ids) => [String(BigInt(ids[0]) + 100n), ...ids.slice(1)]);
+    const input = withInput(built.input, "recipientId", (ids) => [
+      String(BigInt(ids[0]) + 100n),
+      ...ids.slice(1),
+    ]);
     expect(await rejects(circuit, input)).toBe(true);
   });
 
@@ -289,7 +367,11 @@ describe("RoyaltyBatch(test) rule 5: debits, credits, conservation", () => {
     const built = build(sampleBatchRequest(circuit.params));
     const id = BigInt(built.input.recipientId?.[0] as string) + (1n << 32n);
     let input = withInput(built.input, "recipientId", (ids) => [String(id), ...ids.slice(1)]);
-    input = withInput(input, "splitRecipient", (r) => r.map((row: string[]) => row.map((x) => (x === built.input.recipientId?.[0] ? String(id) : x))));
+    input = withInput(input, "splitRecipient", (r) =>
+      r.map((row: string[]) =>
+        row.map((x) => (x === built.input.recipientId?.[0] ? String(id) : x)),
+      ),
+    );
     expect(await rejects(circuit, input)).toBe(true);
   });
 
@@ -325,7 +407,10 @@ describe("RoyaltyBatch(test) rule 6: eventsRoot", () => {
 
   it("should give the root zk-kit's IMT computes for the same leaves", async () => {
     const req = sampleBatchRequest(circuit.params, { events: 3 });
-    const { built, witness } = await expectValid({ ...req, signatures: signLastHeads(domain, req.samplePayers, req.events) });
+    const { built, witness } = await expectValid({
+      ...req,
+      signatures: signLastHeads(domain, req.samplePayers, req.events),
+    });
     expect(witness[1]).toBe(built.publicData.eventsRoot);
   });
 });

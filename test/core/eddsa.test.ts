@@ -6,8 +6,8 @@ import {
   payerKeyHash,
   publicKeyOf,
   requireUsablePubKey,
-  SNARK_FIELD,
   type Signature,
+  SNARK_FIELD,
   signHead,
   verifyHeadSignature,
 } from "../../core/index.ts";
@@ -80,7 +80,9 @@ describe("signHead and verifyHeadSignature", () => {
 
   it("should not verify a tampered S", () => {
     expect(verifyHeadSignature(HEAD, { ...sig, S: sig.S + 1n }, pubA)).toBe(false);
-    expect(verifyHeadSignature(HEAD, { ...sig, S: sig.S === 0n ? 1n : sig.S - 1n }, pubA)).toBe(false);
+    expect(verifyHeadSignature(HEAD, { ...sig, S: sig.S === 0n ? 1n : sig.S - 1n }, pubA)).toBe(
+      false,
+    );
     expect(verifyHeadSignature(HEAD, { ...sig, S: -1n }, pubA)).toBe(false);
   });
 
@@ -100,7 +102,9 @@ describe("signHead and verifyHeadSignature", () => {
     const shifted = fromPoint(babyJub.addPoint(toPoint(sig.R8), babyJub.Base8));
     expect(verifyHeadSignature(HEAD, { ...sig, R8: shifted }, pubA)).toBe(false);
     // Off the curve: rejected before any arithmetic.
-    expect(verifyHeadSignature(HEAD, { ...sig, R8: [sig.R8[0] + 1n, sig.R8[1]] }, pubA)).toBe(false);
+    expect(verifyHeadSignature(HEAD, { ...sig, R8: [sig.R8[0] + 1n, sig.R8[1]] }, pubA)).toBe(
+      false,
+    );
   });
 
   it("should not verify under a different key, or an off-curve key", () => {
@@ -110,7 +114,11 @@ describe("signHead and verifyHeadSignature", () => {
   });
 
   it("should not sign a head outside the field", () => {
-    expectInvalid(() => signHead(KEY_A, SNARK_FIELD), "head", "must be a field element (0 <= x < r)");
+    expectInvalid(
+      () => signHead(KEY_A, SNARK_FIELD),
+      "head",
+      "must be a field element (0 <= x < r)",
+    );
     expectInvalid(() => signHead(KEY_A, -1n), "head", "must be a field element (0 <= x < r)");
   });
 });
@@ -126,7 +134,9 @@ describe("payerKeyHash", () => {
 
   it("should bind the payer to its key", () => {
     const payer = 1n;
-    expect(payerKeyHash(payer, publicKeyOf(KEY_A))).not.toBe(payerKeyHash(payer, publicKeyOf(KEY_B)));
+    expect(payerKeyHash(payer, publicKeyOf(KEY_A))).not.toBe(
+      payerKeyHash(payer, publicKeyOf(KEY_B)),
+    );
     expect(payerKeyHash(payer, publicKeyOf(KEY_A))).not.toBe(payerKeyHash(2n, publicKeyOf(KEY_A)));
   });
 });
@@ -139,8 +149,16 @@ describe("requireUsablePubKey", () => {
 
   it("should not accept an off-curve point", () => {
     const [ax, ay] = publicKeyOf(KEY_A);
-    for (const p of [[1n, 1n], [ax, ay + 1n], [0n, 0n]] as PubKey[]) {
-      expectInvalid(() => requireUsablePubKey("pubKey", p), "pubKey", "must be a point on Baby Jubjub");
+    for (const p of [
+      [1n, 1n],
+      [ax, ay + 1n],
+      [0n, 0n],
+    ] as PubKey[]) {
+      expectInvalid(
+        () => requireUsablePubKey("pubKey", p),
+        "pubKey",
+        "must be a point on Baby Jubjub",
+      );
     }
   });
 
@@ -160,7 +178,11 @@ describe("requireUsablePubKey", () => {
     for (let k = 0n; k < 8n; k++) {
       const p = fromPoint(babyJub.mulPointEscalar(t8, k));
       expect(babyJub.inCurve(toPoint(p))).toBe(true);
-      expectInvalid(() => requireUsablePubKey("pubKey", p), "pubKey", "must not be a small-order point");
+      expectInvalid(
+        () => requireUsablePubKey("pubKey", p),
+        "pubKey",
+        "must not be a small-order point",
+      );
     }
     // (0, -1) is the point of order 2.
     expectInvalid(

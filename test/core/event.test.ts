@@ -57,7 +57,13 @@ describe("domainOf", () => {
   });
 
   it("should not accept a malformed rollup address", () => {
-    for (const bad of [ROLLUP.slice(2), `${ROLLUP}00`, ROLLUP.slice(0, -1), `0x${"g".repeat(40)}`, ""]) {
+    for (const bad of [
+      ROLLUP.slice(2),
+      `${ROLLUP}00`,
+      ROLLUP.slice(0, -1),
+      `0x${"g".repeat(40)}`,
+      "",
+    ]) {
       expectInvalid(
         () => domainOf(1n, bad),
         "rollupAddress",
@@ -168,7 +174,11 @@ describe("validateEvent", () => {
 
   it("should not accept a seq of 0 or 2^64", () => {
     expectInvalid(() => validateEvent(event({ seq: 0n })), "event.seq", "must not be 0");
-    expectInvalid(() => validateEvent(event({ seq: 1n << 64n })), "event.seq", "must be below 2^64");
+    expectInvalid(
+      () => validateEvent(event({ seq: 1n << 64n })),
+      "event.seq",
+      "must be below 2^64",
+    );
   });
 
   it("should not accept an asset id of 0 or 2^64", () => {

@@ -31,39 +31,44 @@ function refRoot(params: CircuitParams, leaves: readonly bigint[]): bigint {
 
 const leafArb = fc.bigInt({ min: 1n, max: SNARK_FIELD - 1n });
 
-describe.each(["test", "default", "large"] as const)("eventsRoot with the '%s' parameter set", (name) => {
-  const params = loadParams(name);
+describe.each(["test", "default", "large"] as const)(
+  "eventsRoot with the '%s' parameter set",
+  (name) => {
+    const params = loadParams(name);
 
-  it("should have arity 4 and depth log4(N)", () => {
-    expect(params.treeArity).toBe(4);
-    expect(params.treeArity ** params.treeDepth).toBe(params.N);
-  });
+    it("should have arity 4 and depth log4(N)", () => {
+      expect(params.treeArity).toBe(4);
+      expect(params.treeArity ** params.treeDepth).toBe(params.N);
+    });
 
-  it("should equal a hand-built Poseidon tree with zero padding", () => {
-    const runs = name === "large" ? 10 : 40;
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: params.N }).chain((n) => fc.array(leafArb, { minLength: n, maxLength: n })),
-        (leaves) => {
-          expect(eventsRoot(params, leaves)).toBe(refRoot(params, leaves));
-        },
-      ),
-      { numRuns: runs },
-    );
-  });
+    it("should equal a hand-built Poseidon tree with zero padding", () => {
+      const runs = name === "large" ? 10 : 40;
+      fc.assert(
+        fc.property(
+          fc
+            .integer({ min: 0, max: params.N })
+            .chain((n) => fc.array(leafArb, { minLength: n, maxLength: n })),
+          (leaves) => {
+            expect(eventsRoot(params, leaves)).toBe(refRoot(params, leaves));
+          },
+        ),
+        { numRuns: runs },
+      );
+    });
 
-  it("should equal the all-zero tree for no events and for explicit zero leaves", () => {
-    const zero = refRoot(params, []);
-    expect(eventsRoot(params, [])).toBe(zero);
-    expect(eventsRoot(params, Array(params.N).fill(0n))).toBe(zero);
-  });
+    it("should equal the all-zero tree for no events and for explicit zero leaves", () => {
+      const zero = refRoot(params, []);
+      expect(eventsRoot(params, [])).toBe(zero);
+      expect(eventsRoot(params, Array(params.N).fill(0n))).toBe(zero);
+    });
 
-  it("should not accept more than N leaves", () => {
-    expect(() => eventsTree(params, Array(params.N + 1).fill(1n))).toThrowError(
-      new RangeError(`${params.N + 1} leaves exceed N=${params.N}`),
-    );
-  });
-});
+    it("should not accept more than N leaves", () => {
+      expect(() => eventsTree(params, Array(params.N + 1).fill(1n))).toThrowError(
+        new RangeError(`${params.N + 1} leaves exceed N=${params.N}`),
+      );
+    });
+  },
+);
 
 describe("verifyEventProof", () => {
   const params = loadParams("default");
@@ -99,7 +104,9 @@ describe("verifyEventProof", () => {
   it("should not verify a proof against another root, or at another position", () => {
     const proof = tree.createProof(5);
     expect(verifyEventProof({ ...proof, root: root + 1n })).toBe(false);
-    const moved = proof.pathIndices.map((p, level) => (level === 0 ? (p + 1) % params.treeArity : p));
+    const moved = proof.pathIndices.map((p, level) =>
+      level === 0 ? (p + 1) % params.treeArity : p,
+    );
     expect(verifyEventProof({ ...proof, pathIndices: moved })).toBe(false);
   });
 

@@ -22,20 +22,21 @@ const SETS = ["test", "default", "large"] as const;
  * Pinned sizes. A word holds at most 253 bits; totals are 96 + log2(N) bits, ids 32 bits.
  * Each word takes as many totals as fit, then as many ids as fit in what is left.
  */
-const PINNED: Record<(typeof SETS)[number], { totalBits: number; words: number; signals: number }> = {
-  // totalBits = 96 + log2(4) = 98; 2 totals + 1 id = 228 bits per word (a 2nd id would make 260):
-  // P + R = 6 totals fill 3 words carrying 3 ids; the 1 remaining id takes 1 word -> 4.
-  // signals = 2 + 3P + A + W = 2 + 6 + 2 + 4 = 14.
-  test: { totalBits: 98, words: 4, signals: 14 },
-  // totalBits = 96 + log2(64) = 102; 2 totals + 1 id = 236 bits per word:
-  // 20 totals in 10 words carrying 10 ids; 6 remaining ids (7 fit in 224 bits) in 1 word -> 11.
-  // signals = 2 + 12 + 8 + 11 = 33.
-  default: { totalBits: 102, words: 11, signals: 33 },
-  // totalBits = 96 + log2(256) = 104; 2 totals + 1 id = 240 bits per word:
-  // 40 totals in 20 words carrying 20 ids; 12 remaining ids at 7 per word -> 2 words -> 22.
-  // signals = 2 + 24 + 16 + 22 = 64.
-  large: { totalBits: 104, words: 22, signals: 64 },
-};
+const PINNED: Record<(typeof SETS)[number], { totalBits: number; words: number; signals: number }> =
+  {
+    // totalBits = 96 + log2(4) = 98; 2 totals + 1 id = 228 bits per word (a 2nd id would make 260):
+    // P + R = 6 totals fill 3 words carrying 3 ids; the 1 remaining id takes 1 word -> 4.
+    // signals = 2 + 3P + A + W = 2 + 6 + 2 + 4 = 14.
+    test: { totalBits: 98, words: 4, signals: 14 },
+    // totalBits = 96 + log2(64) = 102; 2 totals + 1 id = 236 bits per word:
+    // 20 totals in 10 words carrying 10 ids; 6 remaining ids (7 fit in 224 bits) in 1 word -> 11.
+    // signals = 2 + 12 + 8 + 11 = 33.
+    default: { totalBits: 102, words: 11, signals: 33 },
+    // totalBits = 96 + log2(256) = 104; 2 totals + 1 id = 240 bits per word:
+    // 40 totals in 20 words carrying 20 ids; 12 remaining ids at 7 per word -> 2 words -> 22.
+    // signals = 2 + 24 + 16 + 22 = 64.
+    large: { totalBits: 104, words: 22, signals: 64 },
+  };
 
 /** A value of exactly `bits` bits or fewer, a quarter of them at the maximum 2^bits - 1. */
 const widthArb = (bits: number) =>
@@ -43,7 +44,8 @@ const widthArb = (bits: number) =>
     { arbitrary: fc.constant((1n << BigInt(bits)) - 1n), weight: 1 },
     { arbitrary: fc.bigInt({ min: 0n, max: (1n << BigInt(bits)) - 1n }), weight: 3 },
   );
-const listArb = <T>(arb: fc.Arbitrary<T>, n: number) => fc.array(arb, { minLength: n, maxLength: n });
+const listArb = <T>(arb: fc.Arbitrary<T>, n: number) =>
+  fc.array(arb, { minLength: n, maxLength: n });
 
 const valuesArb = (params: CircuitParams): fc.Arbitrary<PackedValues> =>
   fc.record({
@@ -167,7 +169,8 @@ describe.each(SETS)("packing with the '%s' parameter set", (name) => {
 
   it("should order the public signals: eventsRoot, newHead, words, domain, keyHash, oldHead, splitHash", () => {
     const { P, A } = params;
-    const seq = (start: bigint, n: number) => Array.from({ length: n }, (_, i) => start + BigInt(i));
+    const seq = (start: bigint, n: number) =>
+      Array.from({ length: n }, (_, i) => start + BigInt(i));
     const data: PublicData = {
       eventsRoot: 1n,
       newHead: seq(100n, P),

@@ -1,0 +1,58 @@
+import { Command } from "commander";
+import { RoyaltyError } from "../core/errors.ts";
+import { circuitInfoCommand } from "./commands/circuit-info.ts";
+import { proveCommand } from "./commands/prove.ts";
+import { setupCommand } from "./commands/setup.ts";
+
+const program = new Command()
+  .name("royalty")
+  .description("Zero-knowledge royalty rollup: setup, proving, deployment and verification")
+  .showHelpAfterError();
+
+program
+  .command("setup")
+  .description(
+    "compile the circuit, make ptau (dev) or use --ptau, zkey, verification key and Solidity verifier; cached",
+  )
+  .option("--params <set>", "parameter set: test, default or large", "default")
+  .option(
+    "--ptau <file>",
+    "powers-of-tau file from a public ceremony (production keys); default: insecure dev ptau",
+  )
+  .option("--json", "print one JSON line")
+  .action(setupCommand);
+
+program
+  .command("circuit-info")
+  .description("constraint count and sizes of a parameter set")
+  .option("--params <set>", "parameter set", "default")
+  .option("--json", "print one JSON line")
+  .action(circuitInfoCommand);
+
+program
+  .command("prove")
+  .description("make and verify one proof of a sample batch; prints witness and proof times")
+  .option("--params <set>", "parameter set", "default")
+  .option("--json", "print one JSON line")
+  .action(proveCommand);
+
+try {
+  await program.parseAsync();
+  // snarkjs keeps worker threads alive; a finished command must not hang on them.
+  process.exit(0);
+} catch (error) {
+  if (error instanceof RoyaltyError) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        code: error.code,
+        message: error.message,
+        details: error.details,
+        cause: (error.cause as Error | undefined)?.message,
+      }),
+    );
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+}
