@@ -1,5 +1,6 @@
 // Times writeDevPtau at one power: `npx tsx scripts/setup/bench-dev-ptau.ts [power]`.
-// Prints {"power":n,"seconds":s}; per-stage timings go to stderr with --stages.
+// Prints {"power":n,"seconds":s,"cpuSeconds":c}; per-stage timings go to stderr with --stages.
+// cpuSeconds (all threads) is the steadier figure when other jobs share the cores.
 
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "bench-dev-ptau-"));
   try {
     const stages = new Map<string, number>();
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     await writeDevPtau({
       power,
@@ -21,11 +23,17 @@ async function main(): Promise<void> {
       },
     });
     const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     if (showStages) printStages(stages, start, performance.now());
-    console.log(JSON.stringify({ power, seconds: Number(seconds.toFixed(2)) }));
+    console.log(JSON.stringify({ power, seconds: round2(seconds), cpuSeconds: round2(cpuSeconds) }));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }
 
 // A stage's time runs from its first progress call to the next stage's first call.
