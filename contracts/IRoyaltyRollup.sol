@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title IRoyaltyRollup
+/// @notice Escrow, split registry and proven batch settlement of the royalty rollup
+///         (docs/protocol.md). Errors and events of RoyaltyRollup live here.
+interface IRoyaltyRollup {
+    /// @notice A batch's public data as the settlement call carries it. Slots are padded with
+    ///         zeros; `payers` holds strictly increasing non-zero addresses, then zeros.
+    struct BatchData {
+        uint256 eventsRoot;
+        address[] payers;
+        uint256[] oldHeads;
+        uint256[] newHeads;
+        uint64[] assetIds;
+        uint256[] splitHashes;
+        uint256[] packed;
+    }
+
+    error RoyaltyRollup__AlreadyRegistered(address payer);
+    error RoyaltyRollup__NotRegistered(address payer);
+    error RoyaltyRollup__KeyNotOnCurve();
+    error RoyaltyRollup__ZeroAmount();
+    error RoyaltyRollup__WrongValue(uint256 expected, uint256 sent);
+    error RoyaltyRollup__EthNotAccepted();
+    error RoyaltyRollup__TransferFailed();
+    error RoyaltyRollup__NothingPending();
+    error RoyaltyRollup__TooEarly(uint256 availableAt);
+    error RoyaltyRollup__InsufficientEscrow(address payer, uint256 escrow, uint256 needed);
+    error RoyaltyRollup__AssetExists(uint64 assetId);
+    error RoyaltyRollup__UnknownAsset(uint64 assetId);
+    error RoyaltyRollup__NotAssetOwner(uint64 assetId);
+    error RoyaltyRollup__BadSplit(string rule);
+    error RoyaltyRollup__WrongBatchNumber(uint256 expected, uint256 got);
+    error RoyaltyRollup__BadBatchShape(string field);
+    error RoyaltyRollup__PayersNotSorted();
+    error RoyaltyRollup__StalePayerHead(address payer, uint256 stored, uint256 claimed);
+    error RoyaltyRollup__WrongSplitHash(uint64 assetId, uint256 stored, uint256 claimed);
+    error RoyaltyRollup__UnknownAccount(uint32 accountId);
+    error RoyaltyRollup__InvalidProof();
+    error RoyaltyRollup__Reentrancy();
+
+    event PayerRegistered(address indexed payer, uint256 pubKeyX, uint256 pubKeyY, uint256 keyHash);
+    event KeyRotationRequested(address indexed payer, uint256 pubKeyX, uint256 pubKeyY, uint256 keyHash, uint256 effectiveAt);
+    event Deposited(address indexed payer, uint256 amount, uint256 escrow);
+    event WithdrawalRequested(address indexed payer, uint256 amount, uint256 availableAt);
+    event Withdrawn(address indexed payer, uint256 amount, uint256 escrow);
+    event AccountRegistered(uint32 indexed accountId, address indexed account);
+    event AssetRegistered(uint64 indexed assetId, address indexed owner, uint32[] recipientIds, uint16[] bps, uint256 splitHash);
+    event SplitUpdateRequested(uint64 indexed assetId, uint32[] recipientIds, uint16[] bps, uint256 splitHash, uint256 effectiveAt);
+    event BatchSettled(uint256 indexed batchNumber, uint256 eventsRoot, uint256 totalDebit, uint256 payerCount);
+    event Claimed(address indexed account, address indexed to, uint256 amount);
+
+    /// @notice Registers the caller as a payer with its Baby Jubjub EdDSA key.
+    function registerPayer(uint256 pubKeyX, uint256 pubKeyY) external;
+
+    /// @notice Asks for a new key; it replaces the old one after the key delay.
+    function requestKeyRotation(uint256 pubKeyX, uint256 pubKeyY) external;
+
+    /// @notice Adds to the caller's escrow (ETH: send `amount` as value; ERC-20: approve first).
+    function deposit(uint256 amount) external payable;
+
+    /// @notice Starts a withdrawal of `amount`; executable after the withdrawal delay.
+    function requestWithdrawal(uint256 amount) external;
+
+    /// @notice Pays out a matured withdrawal request (capped by the escrow left after settlements).
+    function withdraw() external;
+
+    /// @notice Registers an asset owned by the caller with its royalty split.
+    function registerAsset(uint64 assetId, address[] calldata recipients, uint16[] calldata bps) external;
+
+    /// @notice Replaces an asset's split after the split delay (batches proven against the old
+    ///         split can still settle until then).
+    function updateSplit(uint64 assetId, address[] calldata recipients, uint16[] calldata bps) external;
+
+    /// @notice Settles the next batch: checks its public data against storage, verifies the
+    ///         Groth16 proof, debits payers, credits recipients and records the events root.
+    ///         Anyone may call it.
+    function settleBatch(uint256 batchNumber, BatchData calldata batch, uint256[8] calldata proof) external;
+
+    /// @notice Pays the caller's claimable royalties to the caller.
+    function claim() external;
+
+    /// @notice Pays `account`'s claimable royalties to `account`; anyone may trigger it.
+    function claimFor(address account) external;
+}

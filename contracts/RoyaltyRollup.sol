@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
+import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
+import {IRoyaltyRollup} from "./IRoyaltyRollup.sol";
+import {BabyJubjub} from "./lib/BabyJubjub.sol";
+import {PublicPacking} from "./lib/PublicPacking.sol";
+import {SplitHash} from "./lib/SplitHash.sol";
+
+interface IERC20Minimal {
+    function transfer(address to, uint256 amount) external returns (bool);
+    function transferFrom(address from, address to, uint256 amount) external returns (bool);
+}
+
+/// @title RoyaltyRollup
+/// @notice Holds payers' escrow and recipients' balances, registers royalty splits, and settles
+///         proven batches of royalty events (docs/protocol.md). One token per deployment: ETH
+///         (token = address(0)) or one ERC-20.
+contract RoyaltyRollup is IRoyaltyRollup {
+    /// @notice Sizes of the batch circuit this deployment's verifier checks.
+    struct Params {
+        uint16 n;
+        uint16 k;
+        uint16 a;
+        uint16 p;
+        uint16 r;
+    }
+
+    struct Payer {
+        uint256 keyHash;
+        uint256 head;
+        uint128 escrow;
+        uint128 pendingWithdrawal;
+        uint256 pendingKeyHash;
+        uint64 keyEffectiveAt;
+        uint64 withdrawalAvailableAt;
+    }
+
+    struct Asset {
+        address owner;
+        uint64 splitEffectiveAt;
+        uint256 splitHash;
+        uint256 pendingSplitHash;
+    }
+
+    uint256 private constant BPS_DENOMINATOR = 10_000;
+
+    address public immutable token;
+    address public immutable verifier;
+    uint256 public immutable domain;
+    uint256 public immutable withdrawalDelay;
+    uint256 public immutable splitDelay;
+    uint256 public immutable eventSlots;
+    uint256 public immutable maxRecipients;
+    uint256 public immutable assetSlots;
+    uint256 public immutable payerSlots;
+    uint256 public immutable recipientSlots;
+    uint256 public immutable totalBits;
+    uint256 public immutable packedWords;
+    bytes4 private immutable verifySelector;
+
+    mapping(address => Payer) public payers;
+    mapping(uint64 => Asset) public assets;
+    mapping(address => uint32) public accountIdOf;
+    address[] public accounts;
+    mapping(uint32 => uint256) public claimableOf;
+    uint256 public settledBatches;
+    mapping(uint256 => uint256) public eventsRootOf;
+    uint256 private locked = 1;
+
+    modifier nonReentrant() {
+        if (locked != 1) revert RoyaltyRollup__Reentrancy();
+        locked = 2;
+        _;
+        locked = 1;
+    }
+
+    /// @param token_ ERC-20 of this deployment, or address(0) for ETH.
+    /// @param verifier_ snarkjs-generated Groth16 verifier of the circuit with sizes `params`.
+    /// @param params Circuit sizes (N, K, A, P, R of circuits/params.json).
+    /// @param withdrawalDelay_ Seconds between a withdrawal (or key rotation) request and its effect.
+    /// @param splitDelay_ Seconds between a split update and its effect.
+    constructor(address token_, address verifier_, Params memory params, uint256 withdrawalDelay_, uint256 splitDelay_) {
+        token = token_;
+        verifier = verifier_;
+        withdrawalDelay = withdrawalDelay_;
+        splitDelay = splitDelay_;
+        eventSlots = params.n;
+        maxRecipients = params.k;
+        assetSlots = params.a;
+        payerSlots = params.p;
+        recipientSlots = params.r;
+        uint256 logN;
+        while ((uint256(1) << logN) < params.n) logN++;
+        totalBits = 96 + logN;
+        packedWords = PublicPacking.wordCount(params.p, params.r, 96 + logN);
+        domain = PoseidonT3.hash([block.chainid, uint256(uint160(address(this)))]);
+        uint256 publicCount = 2 + 3 * uint256(params.p) + params.a + packedWords;
+        verifySelector = bytes4(
+            keccak256(abi.encodePacked("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(publicCount), "])"))
+        );
+    }
+
+    // ---------------------------------------------------------------- payers
+
+    /// @inheritdoc IRoyaltyRollup
+    function registerPayer(uint256 pubKeyX, uint256 pubKeyY) external {
+        Payer storage payer = payers[msg.sender];
+        if (payer.keyHash != 0) revert RoyaltyRollup__AlreadyRegistered(msg.sender);
+        uint256 keyHash = _keyHash(msg.sender, pubKeyX, pubKeyY);
+        payer.keyHash = keyHash;
+        emit PayerRegistered(msg.sender, pubKeyX, pubKeyY, keyHash);
+    }
+
+    /// @inheritdoc IRoyaltyRollup
+    function requestKeyRotation(uint256 pubKeyX, uint256 pubKeyY) external {
+        Payer storage payer = _registered(msg.sender);
+        _applyKeyRotation(payer);
+        uint256 keyHash = _keyHash(msg.sender, pubKeyX, pubKeyY);
+        uint256 effectiveAt = block.timestamp + withdrawalDelay;
+        payer.pendingKeyHash = keyHash;
+        payer.keyEffectiveAt = uint64(effectiveAt);
+        emit KeyRotationRequested(msg.sender, pubKeyX, pubKeyY, keyHash, effectiveAt);
+    }
+
+    /// @inheritdoc IRoyaltyRollup
+    function deposit(uint256 amount) external payable nonReentrant {
+        Payer storage payer = _registered(msg.sender);
+        if (amount == 0) revert RoyaltyRollup__ZeroAmount();
+        if (token == address(0)) {
+            if (msg.value != amount) revert RoyaltyRollup__WrongValue(amount, msg.value);
+        } else {
+            if (msg.value != 0) revert RoyaltyRollup__EthNotAccepted();
+            _pull(msg.sender, amount);
+        }
+        payer.escrow += uint128(amount);
+        emit Deposited(msg.sender, amount, payer.escrow);
+    }
+
+    /// @inheritdoc IRoyaltyRollup
+    function requestWithdrawal(uint256 amount) external {
+        Payer storage payer = _registered(msg.sender);
+        if (amount == 0) revert RoyaltyRollup__ZeroAmount();
+        if (amount > payer.escrow) revert RoyaltyRollup__InsufficientEscrow(msg.sender, payer.escrow, amount);
+        uint256 availableAt = block.timestamp + withdrawalDelay;
+        payer.pendingWithdrawal = uint128(amount);
+        payer.withdrawalAvailableAt = uint64(availableAt);
+        emit WithdrawalRequested(msg.sender, amount, availableAt);
+    }
+
+    /// @inheritdoc IRoyaltyRollup
+    function withdraw() external nonReentrant {
+        Payer storage payer = _registered(msg.sender);
+        uint256 amount = payer.pendingWithdrawal;
+        if (amount == 0) revert RoyaltyRollup__NothingPending();
+        if (block.timestamp < payer.withdrawalAvailableAt) revert RoyaltyRollup__TooEarly(payer.withdrawalAvailableAt);
+        // Settlements after the request may have spent part of it: pay what is left.
+        if (amount > payer.escrow) amount = payer.escrow;
+        payer.escrow -= uint128(amount);
+        payer.pendingWithdrawal = 0;
+        payer.withdrawalAvailableAt = 0;
+        _push(msg.sender, amount);
+        emit Withdrawn(msg.sender, amount, payer.escrow);
+    }
+
+    // ---------------------------------------------------------------- assets
+
+    /// @inheritdoc IRoyaltyRollup
+    function registerAsset(uint64 assetId, address[] calldata recipients, uint16[] calldata bps) external {
+        if (assetId == 0) revert RoyaltyRollup__BadSplit("assetId must not be 0");
+        Asset storage asset = assets[assetId];
+        if (asset.owner != address(0)) revert RoyaltyRollup__AssetExists(assetId);
+        (uint32[] memory ids, uint256 hash) = _split(assetId, recipients, bps);
+        asset.owner = msg.sender;
+        asset.splitHash = hash;
+        emit AssetRegistered(assetId, msg.sender, ids, bps, hash);
+    }
+
+    /// @inheritdoc IRoyaltyRollup
+    function updateSplit(uint64 assetId, address[] calldata recipients, uint16[] calldata bps) external {
+        Asset storage asset = assets[assetId];
+        if (asset.owner == address(0)) revert RoyaltyRollup__UnknownAsset(assetId);
+        if (asset.owner != msg.sender) revert RoyaltyRollup__NotAssetOwner(assetId);
+        _applySplitUpdate(asset);
+        (uint32[] memory ids, uint256 hash) = _split(assetId, recipients, bps);
+        uint256 effectiveAt = block.timestamp + splitDelay;
+        asset.pendingSplitHash = hash;
+        asset.splitEffectiveAt = uint64(effectiveAt);
+        emit SplitUpdateRequested(assetId, ids, bps, hash, effectiveAt);
+    }
+
+    /// @notice The split hash settlement checks now (a matured update counts).
+    function splitHashOf(uint64 assetId) public view returns (uint256) {
+        Asset storage asset = assets[assetId];
+        if (asset.splitEffectiveAt != 0 && block.timestamp >= asset.splitEffectiveAt) return asset.pendingSplitHash;
+        return asset.splitHash;
+    }
+
+    /// @notice The key hash settlement checks now (a matured rotation counts).
+    function keyHashOf(address payer) public view returns (uint256) {
+        Payer storage p = payers[payer];
+        if (p.keyEffectiveAt != 0 && block.timestamp >= p.keyEffectiveAt) return p.pendingKeyHash;
+        return p.keyHash;
+    }
+
+    /// @notice Number of accounts registered so far (ids run from 1).
+    function accountCount() external view returns (uint256) {
+        return accounts.length;
+    }
+
+    // ---------------------------------------------------------------- settlement
+
+    /// @inheritdoc IRoyaltyRollup
+    function settleBatch(uint256 batchNumber, BatchData calldata batch, uint256[8] calldata proof) external nonReentrant {
+        if (batchNumber != settledBatches + 1) revert RoyaltyRollup__WrongBatchNumber(settledBatches + 1, batchNumber);
+        _checkShape(batch);
+        uint256[] memory signals = _publicSignals(batch);
+        if (!_verify(proof, signals)) revert RoyaltyRollup__InvalidProof();
+
+        (uint256[] memory debits, uint256[] memory credits, uint32[] memory ids) =
+            PublicPacking.unpack(batch.packed, payerSlots, recipientSlots, totalBits);
+        uint256 totalDebit;
+        uint256 payerCount;
+        for (uint256 i; i < payerSlots; i++) {
+            address who = batch.payers[i];
+            if (who == address(0)) break;
+            Payer storage payer = payers[who];
+            if (payer.escrow < debits[i]) revert RoyaltyRollup__InsufficientEscrow(who, payer.escrow, debits[i]);
+            payer.escrow -= uint128(debits[i]);
+            payer.head = batch.newHeads[i];
+            totalDebit += debits[i];
+            payerCount++;
+        }
+        uint256 count = accounts.length;
+        for (uint256 i; i < recipientSlots; i++) {
+            uint32 id = ids[i];
+            if (id == 0) continue;
+            if (id > count) revert RoyaltyRollup__UnknownAccount(id);
+            claimableOf[id] += credits[i];
+        }
+        settledBatches = batchNumber;
+        eventsRootOf[batchNumber] = batch.eventsRoot;
+        emit BatchSettled(batchNumber, batch.eventsRoot, totalDebit, payerCount);
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    /// @inheritdoc IRoyaltyRollup
+    function claim() external nonReentrant {
+        _claim(msg.sender);
+    }
+
+    /// @inheritdoc IRoyaltyRollup
+    function claimFor(address account) external nonReentrant {
+        _claim(account);
+    }
+
+    /// @notice Royalties `account` can claim now.
+    function claimable(address account) external view returns (uint256) {
+        uint32 id = accountIdOf[account];
+        return id == 0 ? 0 : claimableOf[id];
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _claim(address account) private {
+        uint32 id = accountIdOf[account];
+        uint256 amount = id == 0 ? 0 : claimableOf[id];
+        if (amount == 0) revert RoyaltyRollup__NothingPending();
+        claimableOf[id] = 0;
+        _push(account, amount);
+        emit Claimed(account, account, amount);
+    }
+
+    function _checkShape(BatchData calldata batch) private view {
+        if (batch.payers.length != payerSlots) revert RoyaltyRollup__BadBatchShape("payers");
+        if (batch.oldHeads.length != payerSlots) revert RoyaltyRollup__BadBatchShape("oldHeads");
+        if (batch.newHeads.length != payerSlots) revert RoyaltyRollup__BadBatchShape("newHeads");
+        if (batch.assetIds.length != assetSlots) revert RoyaltyRollup__BadBatchShape("assetIds");
+        if (batch.splitHashes.length != assetSlots) revert RoyaltyRollup__BadBatchShape("splitHashes");
+        if (batch.packed.length != packedWords) revert RoyaltyRollup__BadBatchShape("packed");
+    }
+
+    /// @dev Public signals in circuit order: eventsRoot, newHead[P], packed[W], domain,
+    ///      keyHash[P], oldHead[P], splitHash[A]. Everything the proof is checked against comes
+    ///      from storage; the calldata copies of old heads and split hashes only buy clear errors.
+    function _publicSignals(BatchData calldata batch) private view returns (uint256[] memory s) {
+        uint256 p = payerSlots;
+        uint256 w = packedWords;
+        s = new uint256[](2 + 3 * p + assetSlots + w);
+        s[0] = batch.eventsRoot;
+        s[1 + p + w] = domain;
+        address previous;
+        for (uint256 i; i < p; i++) {
+            address who = batch.payers[i];
+            s[1 + i] = batch.newHeads[i];
+            if (who == address(0)) {
+                previous = address(type(uint160).max); // only empty slots may follow
+                continue;
+            }
+            if (who <= previous) revert RoyaltyRollup__PayersNotSorted();
+            previous = who;
+            Payer storage payer = payers[who];
+            uint256 keyHash = keyHashOf(who);
+            if (keyHash == 0) revert RoyaltyRollup__NotRegistered(who);
+            if (payer.head != batch.oldHeads[i]) revert RoyaltyRollup__StalePayerHead(who, payer.head, batch.oldHeads[i]);
+            s[2 + p + w + i] = keyHash;
+            s[2 + 2 * p + w + i] = payer.head;
+        }
+        for (uint256 i; i < w; i++) {
+            s[1 + p + i] = batch.packed[i];
+        }
+        for (uint256 i; i < assetSlots; i++) {
+            uint64 assetId = batch.assetIds[i];
+            if (assetId == 0) continue;
+            uint256 hash = splitHashOf(assetId);
+            if (hash == 0) revert RoyaltyRollup__UnknownAsset(assetId);
+            if (hash != batch.splitHashes[i]) revert RoyaltyRollup__WrongSplitHash(assetId, hash, batch.splitHashes[i]);
+            s[2 + 3 * p + w + i] = hash;
+        }
+    }
+
+    function _verify(uint256[8] calldata proof, uint256[] memory signals) private view returns (bool) {
+        bytes memory call = bytes.concat(
+            abi.encodeWithSelector(
+                verifySelector,
+                [proof[0], proof[1]],
+                [[proof[2], proof[3]], [proof[4], proof[5]]],
+                [proof[6], proof[7]]
+            ),
+            abi.encodePacked(signals)
+        );
+        (bool ok, bytes memory result) = verifier.staticcall(call);
+        return ok && result.length == 32 && abi.decode(result, (bool));
+    }
+
+    function _split(uint64 assetId, address[] calldata recipients, uint16[] calldata bps)
+        private
+        returns (uint32[] memory ids, uint256 hash)
+    {
+        uint256 n = recipients.length;
+        if (n == 0 || n > maxRecipients) revert RoyaltyRollup__BadSplit("recipient count");
+        if (bps.length != n) revert RoyaltyRollup__BadSplit("one bps per recipient");
+        ids = new uint32[](n);
+        uint256 sum;
+        for (uint256 i; i < n; i++) {
+            if (recipients[i] == address(0)) revert RoyaltyRollup__BadSplit("zero recipient");
+            for (uint256 j; j < i; j++) {
+                if (recipients[j] == recipients[i]) revert RoyaltyRollup__BadSplit("duplicate recipient");
+            }
+            sum += bps[i];
+            ids[i] = _accountId(recipients[i]);
+        }
+        if (sum != BPS_DENOMINATOR) revert RoyaltyRollup__BadSplit("bps must sum to 10000");
+        hash = SplitHash.compute(assetId, ids, bps, maxRecipients);
+    }
+
+    function _accountId(address account) private returns (uint32 id) {
+        id = accountIdOf[account];
+        if (id != 0) return id;
+        accounts.push(account);
+        id = uint32(accounts.length);
+        accountIdOf[account] = id;
+        emit AccountRegistered(id, account);
+    }
+
+    function _keyHash(address payer, uint256 x, uint256 y) private pure returns (uint256) {
+        if (!BabyJubjub.onCurve(x, y)) revert RoyaltyRollup__KeyNotOnCurve();
+        return PoseidonT4.hash([uint256(uint160(payer)), x, y]);
+    }
+
+    function _registered(address who) private view returns (Payer storage payer) {
+        payer = payers[who];
+        if (payer.keyHash == 0) revert RoyaltyRollup__NotRegistered(who);
+    }
+
+    function _applyKeyRotation(Payer storage payer) private {
+        if (payer.keyEffectiveAt != 0 && block.timestamp >= payer.keyEffectiveAt) {
+            payer.keyHash = payer.pendingKeyHash;
+            payer.pendingKeyHash = 0;
+            payer.keyEffectiveAt = 0;
+        }
+    }
+
+    function _applySplitUpdate(Asset storage asset) private {
+        if (asset.splitEffectiveAt != 0 && block.timestamp >= asset.splitEffectiveAt) {
+            asset.splitHash = asset.pendingSplitHash;
+            asset.pendingSplitHash = 0;
+            asset.splitEffectiveAt = 0;
+        }
+    }
+
+    function _pull(address from, uint256 amount) private {
+        (bool ok, bytes memory data) =
+            token.call(abi.encodeCall(IERC20Minimal.transferFrom, (from, address(this), amount)));
+        if (!ok || (data.length != 0 && !abi.decode(data, (bool)))) revert RoyaltyRollup__TransferFailed();
+    }
+
+    function _push(address to, uint256 amount) private {
+        bool ok;
+        if (token == address(0)) {
+            (ok,) = to.call{value: amount}("");
+        } else {
+            bytes memory data;
+            (ok, data) = token.call(abi.encodeCall(IERC20Minimal.transfer, (to, amount)));
+            ok = ok && (data.length == 0 || abi.decode(data, (bool)));
+        }
+        if (!ok) revert RoyaltyRollup__TransferFailed();
+    }
+
+    function _decimal(uint256 value) private pure returns (bytes memory out) {
+        if (value == 0) return "0";
+        uint256 digits;
+        for (uint256 v = value; v != 0; v /= 10) digits++;
+        out = new bytes(digits);
+        for (; value != 0; value /= 10) out[--digits] = bytes1(uint8(48 + (value % 10)));
+    }
+}

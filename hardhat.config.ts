@@ -1,0 +1,32 @@
+import { createRequire } from "node:module";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+import { defineConfig } from "hardhat/config";
+
+// Compile offline with the npm `solc` package: Hardhat needs the absolute path of soljson.js,
+// otherwise it tries to download a compiler (TOOLCHAIN.md).
+const require = createRequire(import.meta.url);
+const SOLJSON = require.resolve("solc/soljson.js");
+
+export default defineConfig({
+  plugins: [hardhatViem],
+  solidity: {
+    version: "0.8.28",
+    path: SOLJSON,
+    settings: { optimizer: { enabled: true, runs: 1000 } },
+    // On-chain Poseidon is linked as libraries, so their artifacts are needed for deployment.
+    npmFilesToBuild: [
+      "poseidon-solidity/PoseidonT3.sol",
+      "poseidon-solidity/PoseidonT4.sol",
+      "poseidon-solidity/PoseidonT5.sol",
+      "poseidon-solidity/PoseidonT6.sol",
+    ],
+  },
+  paths: {
+    // Hardhat's own test runner is not used (vitest is); keep it away from test/.
+    tests: { solidity: "contracts/test-solidity" },
+  },
+  networks: {
+    l1: { type: "edr-simulated", chainType: "l1" },
+    op: { type: "edr-simulated", chainType: "op" },
+  },
+});

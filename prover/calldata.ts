@@ -1,0 +1,38 @@
+import type { BuiltBatch } from "../core/batch.ts";
+import { packWords } from "../core/packing.ts";
+import type { CircuitParams } from "../core/params.ts";
+import type { Groth16Proof } from "./groth16.ts";
+
+/**
+ * snarkjs proof -> the verifier's uint256[8] (a, b, c). The one place where pi_b's coordinates
+ * are swapped: snarkjs writes G2 points as (c0, c1), the EVM pairing precompile wants (c1, c0).
+ */
+export function proofCalldata(proof: Groth16Proof): readonly bigint[] {
+  const b = proof.pi_b;
+  return [
+    proof.pi_a[0],
+    proof.pi_a[1],
+    b[0]?.[1],
+    b[0]?.[0],
+    b[1]?.[1],
+    b[1]?.[0],
+    proof.pi_c[0],
+    proof.pi_c[1],
+  ].map((x) => BigInt(x as string));
+}
+
+const toAddress = (x: bigint) => `0x${x.toString(16).padStart(40, "0")}` as `0x${string}`;
+
+/** The BatchData struct of RoyaltyRollup.settleBatch for a built batch. */
+export function batchCalldata(params: CircuitParams, built: BuiltBatch) {
+  const d = built.publicData;
+  return {
+    eventsRoot: d.eventsRoot,
+    payers: built.payerSlots.map(toAddress),
+    oldHeads: [...d.oldHead],
+    newHeads: [...d.newHead],
+    assetIds: [...built.assetSlots],
+    splitHashes: [...d.splitHash],
+    packed: packWords(params, d),
+  };
+}

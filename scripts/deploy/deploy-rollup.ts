@@ -1,0 +1,53 @@
+import type { CircuitParams } from "../../core/params.ts";
+
+/** What every command needs to find a deployment again (written by `royalty deploy`). */
+export interface Deployment {
+  chainId: number;
+  chainType: string;
+  params: string;
+  token: `0x${string}`;
+  rollup: `0x${string}`;
+  verifier: `0x${string}`;
+  deployBlock: string;
+  withdrawalDelay: number;
+  splitDelay: number;
+  insecureKeys: boolean;
+}
+
+export interface DeployOptions {
+  params: CircuitParams;
+  /** ERC-20 address, or the zero address for ETH */
+  token?: `0x${string}`;
+  withdrawalDelay?: number;
+  splitDelay?: number;
+}
+
+export const ETH: `0x${string}` = "0x0000000000000000000000000000000000000000";
+
+// biome-ignore lint/suspicious/noExplicitAny: hardhat-viem's helpers are typed per artifact name.
+type Viem = any;
+
+/**
+ * Deploys the Poseidon libraries, the set's generated Groth16 verifier and RoyaltyRollup
+ * (linked to the libraries). Tests use this same routine as their fixture.
+ */
+export async function deployRollup(viem: Viem, options: DeployOptions) {
+  const { params } = options;
+  const libraries: Record<string, `0x${string}`> = {};
+  for (const name of ["PoseidonT3", "PoseidonT4", "PoseidonT5", "PoseidonT6"]) {
+    libraries[name] = (await viem.deployContract(name)).address;
+  }
+  const verifier = await viem.deployContract(`RoyaltyVerifier_${params.name}`);
+  const rollup = await viem.deployContract(
+    "RoyaltyRollup",
+    [
+      options.token ?? ETH,
+      verifier.address,
+      { n: params.N, k: params.K, a: params.A, p: params.P, r: params.R },
+      BigInt(options.withdrawalDelay ?? 3600),
+      BigInt(options.splitDelay ?? 3600),
+    ],
+    { libraries },
+  );
+  return { rollup, verifier, libraries };
+}
