@@ -1,6 +1,6 @@
 import { buildEddsa } from "circomlibjs";
 import { invalid } from "./errors.ts";
-import { requireFieldElement } from "./field.ts";
+import { requireFieldElement, SNARK_FIELD } from "./field.ts";
 import { poseidon } from "./poseidon.ts";
 
 /** circomlibjs EdDSA-Poseidon over Baby Jubjub, the scheme circomlib's EdDSAPoseidonVerifier checks. */
@@ -27,7 +27,11 @@ export function signHead(privateKey: Uint8Array, head: bigint): Signature {
   return { R8: [F.toObject(sig.R8[0]), F.toObject(sig.R8[1])], S: sig.S };
 }
 
+const inField = (x: bigint) => x >= 0n && x < SNARK_FIELD;
+
 export function verifyHeadSignature(head: bigint, sig: Signature, pubKey: PubKey): boolean {
+  // circomlibjs reduces inputs mod r; refuse non-canonical encodings so each signature has one form.
+  if (![head, sig.R8[0], sig.R8[1], pubKey[0], pubKey[1]].every(inField)) return false;
   if (sig.S < 0n || sig.S >= eddsa.babyJub.subOrder) return false;
   const A: [Uint8Array, Uint8Array] = [F.e(pubKey[0]), F.e(pubKey[1])];
   const R8: [Uint8Array, Uint8Array] = [F.e(sig.R8[0]), F.e(sig.R8[1])];
@@ -37,6 +41,8 @@ export function verifyHeadSignature(head: bigint, sig: Signature, pubKey: PubKey
 
 /** Checks a public key is a usable Baby Jubjub point: on the curve and not of small order. */
 export function requireUsablePubKey(field: string, pubKey: PubKey): PubKey {
+  requireFieldElement(`${field}[0]`, pubKey[0]);
+  requireFieldElement(`${field}[1]`, pubKey[1]);
   const A: [Uint8Array, Uint8Array] = [F.e(pubKey[0]), F.e(pubKey[1])];
   if (!eddsa.babyJub.inCurve(A)) invalid(field, "must be a point on Baby Jubjub");
   const A8 = eddsa.babyJub.mulPointEscalar(A, 8n);
