@@ -28,5 +28,7 @@ export default defineConfig({
   networks: {
     l1: { type: "edr-simulated", chainType: "l1" },
     op: { type: "edr-simulated", chainType: "op" },
+    // Any JSON-RPC endpoint; `royalty deploy --rpc URL` overrides url and accounts at connect time.
+    rpc: { type: "http", url: "http://127.0.0.1:8545" },
   },
 });

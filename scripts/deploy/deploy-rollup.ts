@@ -12,6 +12,7 @@ export interface Deployment {
   withdrawalDelay: number;
   splitDelay: number;
   insecureKeys: boolean;
+  rpc?: string;
 }
 
 export interface DeployOptions {

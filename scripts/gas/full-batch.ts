@@ -26,7 +26,7 @@ export async function fullBatchScenario(viem: Viem, params: CircuitParams, token
   const publicClient = await viem.getPublicClient();
   const domain = domainOf(BigInt(await publicClient.getChainId()), rollup.address);
 
-  const payers = [];
+  const payers: { privateKey: Uint8Array; state: PayerState }[] = [];
   for (let i = 0; i < params.P; i++) {
     const wallet = wallets[i + 1];
     const privateKey = samplePrivateKey(`gas-payer-${i}`);

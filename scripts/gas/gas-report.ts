@@ -46,7 +46,7 @@ async function baselineGasPerEvent(viem: any, events: RoyaltyEvent[], assets: As
 }
 
 async function measure(params: CircuitParams, chain: "l1" | "op"): Promise<GasRow> {
-  const connection = await hre.network.connect({ network: chain });
+  const connection = await hre.network.create({ network: chain });
   const { viem } = connection;
   const scenario = await fullBatchScenario(viem, params);
   const settle = async (batchNumber: bigint) => {

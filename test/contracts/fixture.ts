@@ -34,7 +34,7 @@ export interface Party {
  */
 export async function deployScenario(options: { erc20?: boolean; chainType?: "l1" | "op"; escrow?: bigint } = {}) {
   const setup = await prepare();
-  const connection = await hre.network.connect({ network: options.chainType ?? "l1" });
+  const connection = await hre.network.create({ network: options.chainType ?? "l1" });
   const { viem } = connection;
   const wallets = await viem.getWalletClients();
   const [deployer, payerA, payerB, owner, r1, r2, r3] = wallets as [typeof wallets[0], ...typeof wallets];

@@ -1,0 +1,68 @@
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import hre from "hardhat";
+import { RoyaltyError } from "../../core/errors.ts";
+import { loadParams } from "../../core/params.ts";
+import { type Deployment, deployRollup, ETH } from "../deploy/deploy-rollup.ts";
+import { artifactPaths, PROJECT_ROOT } from "../setup/paths.ts";
+import { readManifest } from "../setup/manifest.ts";
+
+export interface DeployCommandOptions {
+  params: string;
+  chain: "l1" | "op";
+  rpc?: string;
+  token?: string;
+  out?: string;
+  withdrawalDelay: string;
+  splitDelay: string;
+}
+
+/**
+ * Deploys RoyaltyRollup with the set's verifier. Without --rpc it deploys to an in-process chain
+ * of the given type (a dry run: the chain ends with the process); with --rpc it deploys to that
+ * endpoint with the key in ROYALTY_DEPLOYER_KEY (Sepolia, Base Sepolia, OP Sepolia, a local node).
+ */
+export async function deployCommand(options: DeployCommandOptions): Promise<void> {
+  const params = loadParams(options.params);
+  if (!existsSync(artifactPaths(params).verifierSol)) {
+    throw new RoyaltyError("NO_VERIFIER", `no verifier for set '${params.name}': run \`royalty setup --params ${params.name}\` first`);
+  }
+  const key = process.env.ROYALTY_DEPLOYER_KEY;
+  if (options.rpc && !key) {
+    throw new RoyaltyError("NO_DEPLOYER_KEY", "set ROYALTY_DEPLOYER_KEY to the 0x-prefixed private key that pays for the deployment");
+  }
+  await hre.tasks.getTask("build").run({ quiet: true });
+  const connection = options.rpc
+    ? await hre.network.create({ network: "rpc", chainType: options.chain, override: { url: options.rpc, accounts: [key as string] } })
+    : await hre.network.create({ network: options.chain });
+  const { viem } = connection;
+  const publicClient = await viem.getPublicClient();
+  const token = (options.token ?? ETH) as `0x${string}`;
+  const { rollup, verifier } = await deployRollup(viem, {
+    params,
+    token,
+    withdrawalDelay: Number(options.withdrawalDelay),
+    splitDelay: Number(options.splitDelay),
+  });
+  const chainId = await publicClient.getChainId();
+  const deployment: Deployment = {
+    chainId,
+    chainType: options.chain,
+    params: params.name,
+    token,
+    rollup: rollup.address,
+    verifier: verifier.address,
+    deployBlock: String(await publicClient.getBlockNumber()),
+    withdrawalDelay: Number(options.withdrawalDelay),
+    splitDelay: Number(options.splitDelay),
+    insecureKeys: readManifest(artifactPaths(params).manifest).keys?.insecure ?? true,
+    ...(options.rpc ? { rpc: options.rpc } : {}),
+  };
+  const out = options.out ?? join(PROJECT_ROOT, "deployments", `${chainId}-${options.chain}-${params.name}.json`);
+  await mkdir(join(out, ".."), { recursive: true });
+  await writeFile(out, `${JSON.stringify(deployment, null, 2)}\n`);
+  console.log(JSON.stringify({ level: "info", msg: "deployed", ...deployment, file: out }));
+  if (!options.rpc) console.log("note: in-process chain; it ends with this command. Use --rpc URL for a lasting deployment.");
+  await connection.close();
+}
