@@ -26,7 +26,9 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpuStart);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     if (showStages) printStages(stages, start, performance.now());
-    console.log(JSON.stringify({ power, seconds: round2(seconds), cpuSeconds: round2(cpuSeconds) }));
+    console.log(
+      JSON.stringify({ power, seconds: round2(seconds), cpuSeconds: round2(cpuSeconds) }),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -4,8 +4,9 @@
 // are full scalar multiplications: O(n log n) of them, hours at 2^17 on two cores. Because
 // we pick tau ourselves we can do the IFFT on the *scalars* (cheap field arithmetic) and
 // then compute every point once as scalar * generator, using fixed-base comb tables in
-// the curve's own wasm engine. The file is byte-for-byte what `powersoftau new` +
-// one `contribute` (with these secrets) + `prepare phase2` would write.
+// the curve's own wasm engine. Apart from the random blinding in the contribution's
+// proof-of-knowledge keys, the file is byte-for-byte what `powersoftau new`, one
+// `contribute` with these secrets and `prepare phase2` would write.
 //
 // Whoever runs this knows tau for a moment; keys made from it are forgeable by anyone who
 // kept it. That is fine for tests and local development and nothing else.
@@ -437,9 +438,11 @@ class DevPtauBuilder {
   private queueComb(group: GroupName, scalars: Buf): Promise<Buf[]> {
     const count = scalars.byteLength / FR_BYTES;
     const n8 = this.curve[group].F.n8;
-    return this.curve.tm.queueAction([
+    // A copy, not a view: posting a view to a worker would clone its whole backing buffer.
+    const own = scalars.slice();
+    const task = this.curve.tm.queueAction([
       { cmd: "ALLOCSET", var: 0, buff: this.table(group) },
-      { cmd: "ALLOCSET", var: 1, buff: scalars.slice() },
+      { cmd: "ALLOCSET", var: 1, buff: own },
       { cmd: "ALLOC", var: 2, len: count * this.pointSize(group) },
       { cmd: "ALLOC", var: 3, len: count * n8 },
       { cmd: "ALLOC", var: 4, len: count * n8 },
@@ -450,6 +453,7 @@ class DevPtauBuilder {
       },
       { cmd: "GET", out: 0, var: 2, len: count * this.pointSize(group) },
     ]);
+    return task.finally(() => own.fill(0));
   }
 
   /** Points for `scalars`, also kept in memory (sections 2-6 are hashed for section 7). */
@@ -478,52 +482,94 @@ function first<T>(xs: T[]): T {
   return x;
 }
 
+// Everything derived from the secrets is zeroed once used. JavaScript cannot promise the
+// bytes are gone (copies, GC), but nothing big and tau-shaped lingers for a heap dump.
+class Wipe {
+  private readonly bufs: Buf[] = [];
+
+  keep<T extends Buf>(b: T): T {
+    this.bufs.push(b);
+    return b;
+  }
+
+  all(): void {
+    for (const b of this.bufs) b.fill(0);
+  }
+}
+
+interface SecretScalars {
+  tau: Buf;
+  alpha: Buf;
+  beta: Buf;
+  /** tau^0 .. tau^(2n-2), Fr Montgomery */
+  powers: Buf;
+}
+
 async function writeAll(b: DevPtauBuilder, secrets: Secrets): Promise<void> {
-  const { curve, n } = b;
-  const Fr = curve.Fr;
-  const tau = Fr.e(secrets.tau);
-  const alpha = Fr.e(secrets.alpha);
-  const beta = Fr.e(secrets.beta);
+  const wipe = new Wipe();
+  try {
+    const Fr = b.curve.Fr;
+    const tau = wipe.keep(Fr.e(secrets.tau));
+    const scalars: SecretScalars = {
+      tau,
+      alpha: wipe.keep(Fr.e(secrets.alpha)),
+      beta: wipe.keep(Fr.e(secrets.beta)),
+      powers: wipe.keep(await geometric(Fr, Fr.one, tau, 2 * b.n - 1)),
+    };
+    await b.file.header(11);
+    await b.file.section(1, headerSection(b.curve, b.opts.power));
+    const acc = await writeAccumulator(b, scalars, wipe);
+    await writeContribution(b, secrets, acc);
+    await writeLagrangeSections(b, scalars, wipe);
+  } finally {
+    wipe.all();
+  }
+}
 
-  await b.file.header(11);
-  await b.file.section(1, headerSection(curve, b.opts.power));
+// Sections 2-6, exactly as after one contribution onto `powersoftau new`.
+async function writeAccumulator(
+  b: DevPtauBuilder,
+  s: SecretScalars,
+  wipe: Wipe,
+): Promise<AccumulatorPoints> {
+  const Fr = b.curve.Fr;
+  const n = b.n;
+  const alphaPowers = wipe.keep(await geometric(Fr, s.alpha, s.tau, n));
+  const betaPowers = wipe.keep(await geometric(Fr, s.beta, s.tau, n));
+  return {
+    tauG1: await b.pointSection(2, "G1", s.powers, "tauG1"),
+    tauG2: await b.pointSection(3, "G2", s.powers.subarray(0, n * FR_BYTES), "tauG2"),
+    alphaTauG1: await b.pointSection(4, "G1", alphaPowers, "alphaTauG1"),
+    betaTauG1: await b.pointSection(5, "G1", betaPowers, "betaTauG1"),
+    betaG2: await b.pointSection(6, "G2", s.beta, "betaG2"),
+  };
+}
 
-  // Accumulator sections, exactly as after one contribution onto `powersoftau new`.
-  const powers = await geometric(Fr, Fr.one, tau, 2 * n - 1); // tau^0 .. tau^(2n-2)
-  const alphaPowers = await geometric(Fr, alpha, tau, n);
-  const betaPowers = await geometric(Fr, beta, tau, n);
-  const tauG1 = await b.pointSection(2, "G1", powers, "tauG1");
-  const tauG2 = await b.pointSection(3, "G2", powers.subarray(0, n * FR_BYTES), "tauG2");
-  const alphaTauG1 = await b.pointSection(4, "G1", alphaPowers, "alphaTauG1");
-  const betaTauG1 = await b.pointSection(5, "G1", betaPowers, "betaTauG1");
-  const betaG2 = await b.pointSection(6, "G2", beta, "betaG2");
-  alphaPowers.fill(0);
-  betaPowers.fill(0);
-
+async function writeContribution(
+  b: DevPtauBuilder,
+  secrets: Secrets,
+  acc: AccumulatorPoints,
+): Promise<void> {
   b.progress("contribution", 0, 1);
-  const contribution = await contributionSection(curve, b.opts.power, secrets, {
-    tauG1,
-    tauG2,
-    alphaTauG1,
-    betaTauG1,
-    betaG2,
-  });
-  await b.file.section(7, contribution);
+  await b.file.section(7, await contributionSection(b.curve, b.opts.power, secrets, acc));
   b.progress("contribution", 1, 1);
+}
 
-  // Phase-2 sections: for p = 0..power the Lagrange basis of the size-2^p domain at tau.
-  // snarkjs gets it with G.lagrangeEvaluations = G.ifft of the tau-power points (for
-  // p <= 28); IFFT is linear, so running ffjavascript's Fr.ifft on the scalars yields
-  // exactly the scalars of its output points, in the same order.
-  const lagrange = await lagrangeLevels(Fr, powers, b.opts.power, n);
-  const lagrangeTop = await lagrangeTopLevel(Fr, powers, n);
-  powers.fill(0);
-  await b.streamedSection(12, "G1", concat([lagrange, lagrangeTop]), "lagrangeTauG1");
-  lagrangeTop.fill(0);
+// Sections 12-15: for p = 0..power the Lagrange basis of the size-2^p domain at tau.
+// snarkjs gets them with G.lagrangeEvaluations, which for 2^p <= 2^28 points is plain
+// G.ifft of the tau-power points. IFFT is linear, so ffjavascript's Fr.ifft (the very same
+// code, same root of unity, same output permutation and 1/n scaling) run on the scalars
+// yields exactly the scalars of snarkjs's output points, in the same order.
+async function writeLagrangeSections(b: DevPtauBuilder, s: SecretScalars, wipe: Wipe) {
+  const Fr = b.curve.Fr;
+  const lagrange = wipe.keep(await lagrangeLevels(Fr, s.powers, b.opts.power, b.n, wipe));
+  const top = wipe.keep(await lagrangeTopLevel(Fr, s.powers, b.n));
+  await b.streamedSection(12, "G1", wipe.keep(concat([lagrange, top])), "lagrangeTauG1");
   await b.streamedSection(13, "G2", lagrange, "lagrangeTauG2");
-  await b.streamedSection(14, "G1", await scale(Fr, lagrange, alpha), "lagrangeAlphaTauG1");
-  await b.streamedSection(15, "G1", await scale(Fr, lagrange, beta), "lagrangeBetaTauG1");
-  lagrange.fill(0);
+  const alphaL = wipe.keep(await scale(Fr, lagrange, s.alpha));
+  await b.streamedSection(14, "G1", alphaL, "lagrangeAlphaTauG1");
+  const betaL = wipe.keep(await scale(Fr, lagrange, s.beta));
+  await b.streamedSection(15, "G1", betaL, "lagrangeBetaTauG1");
 }
 
 function headerSection(curve: Curve, power: number): Buf {
@@ -559,12 +605,18 @@ async function scale(Fr: WasmFr, values: Buf, k: Buf): Promise<Buf> {
 }
 
 /** IFFT of tau^0..tau^(2^p - 1) for p = 0..power, concatenated (section 12 layout). */
-async function lagrangeLevels(Fr: WasmFr, powers: Buf, power: number, n: number): Promise<Buf> {
+async function lagrangeLevels(
+  Fr: WasmFr,
+  powers: Buf,
+  power: number,
+  n: number,
+  wipe: Wipe,
+): Promise<Buf> {
   const out = new Uint8Array((2 * n - 1) * FR_BYTES);
   for (let p = 0; p <= power; p++) {
     const size = 2 ** p;
-    const level = await Fr.ifft(powers.slice(0, size * FR_BYTES));
-    out.set(level, (size - 1) * FR_BYTES);
+    const level = await Fr.ifft(wipe.keep(powers.slice(0, size * FR_BYTES)));
+    out.set(wipe.keep(level), (size - 1) * FR_BYTES);
   }
   return out;
 }
@@ -574,7 +626,9 @@ async function lagrangeLevels(Fr: WasmFr, powers: Buf, power: number, n: number)
 async function lagrangeTopLevel(Fr: WasmFr, powers: Buf, n: number): Promise<Buf> {
   const input = new Uint8Array(2 * n * FR_BYTES);
   input.set(powers.subarray(0, (2 * n - 1) * FR_BYTES));
-  return Fr.ifft(input);
+  const out = await Fr.ifft(input);
+  input.fill(0);
+  return out;
 }
 
 function concat(parts: Buf[]): Buf {
