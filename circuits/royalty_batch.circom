@@ -24,11 +24,11 @@ include "lib/selector.circom";
 //   newHead[P]        each payer's chain head after its last event in the batch
 //   packed[W]         debits[P], credits[R] and recipient account ids[R], packed
 // Public inputs (the contract supplies them from its storage):
-//   domain            Poseidon(chainId, rollupAddress)
-//   keyHash[P]        Poseidon(payer, Ax, Ay) of each payer slot; 0 = empty slot
+//   keyHash[P]        Poseidon(domain, payer, Ax, Ay) of each payer slot; 0 = empty slot
 //   oldHead[P]        each payer's settled chain head; 0 for an empty slot
 //   splitHash[A]      Poseidon(assetId, entries) of each asset slot; 0 = empty slot
 // Private inputs:
+//   domain            Poseidon(chainId, rollupAddress); bound by every used slot's keyHash
 //   payerAddress[P], pubKeyX[P], pubKeyY[P]     opening of keyHash
 //   sigR8x[P], sigR8y[P], sigS[P]               EdDSA-Poseidon signature over newHead
 //   assetId[A], splitRecipient[A][K], splitBps[A][K]   opening of splitHash
@@ -63,10 +63,11 @@ template RoyaltyBatch(N, K, A, P, R) {
     signal output newHead[P];
     signal output packed[packedWordCount(P, R, TOTAL_BITS)];
 
-    signal input domain;
     signal input keyHash[P];
     signal input oldHead[P];
     signal input splitHash[A];
+
+    signal input domain;
 
     signal input payerAddress[P];
     signal input pubKeyX[P];
@@ -203,6 +204,7 @@ template RoyaltyBatch(N, K, A, P, R) {
     component payers[P];
     for (var p = 0; p < P; p++) {
         payers[p] = PayerSlot();
+        payers[p].domain <== domain;
         payers[p].keyHash <== keyHash[p];
         payers[p].oldHead <== oldHead[p];
         payers[p].address <== payerAddress[p];

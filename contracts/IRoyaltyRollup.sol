@@ -36,7 +36,6 @@ interface IRoyaltyRollup {
     error RoyaltyRollup__PayersNotSorted();
     error RoyaltyRollup__StalePayerHead(address payer, uint256 stored, uint256 claimed);
     error RoyaltyRollup__WrongSplitHash(uint64 assetId, uint256 stored, uint256 claimed);
-    error RoyaltyRollup__UnknownAccount(uint32 accountId);
     error RoyaltyRollup__InvalidProof();
     error RoyaltyRollup__Reentrancy();
 
@@ -50,12 +49,17 @@ interface IRoyaltyRollup {
     event SplitUpdateRequested(uint64 indexed assetId, uint32[] recipientIds, uint16[] bps, uint256 splitHash, uint256 effectiveAt);
     event BatchSettled(uint256 indexed batchNumber, uint256 eventsRoot, uint256 totalDebit, uint256 payerCount);
     event Claimed(address indexed account, address indexed to, uint256 amount);
+    event KeyRotated(address indexed payer, uint256 keyHash);
+    event SplitUpdated(uint64 indexed assetId, uint256 splitHash);
 
     /// @notice Registers the caller as a payer with its Baby Jubjub EdDSA key.
     function registerPayer(uint256 pubKeyX, uint256 pubKeyY) external;
 
     /// @notice Asks for a new key; it replaces the old one after the key delay.
     function requestKeyRotation(uint256 pubKeyX, uint256 pubKeyY) external;
+
+    /// @notice Makes a requested key rotation effective once its delay has passed; anyone may call.
+    function applyKeyRotation(address payer) external;
 
     /// @notice Adds to the caller's escrow (ETH: send `amount` as value; ERC-20: approve first).
     function deposit(uint256 amount) external payable;
@@ -72,6 +76,9 @@ interface IRoyaltyRollup {
     /// @notice Replaces an asset's split after the split delay (batches proven against the old
     ///         split can still settle until then).
     function updateSplit(uint64 assetId, address[] calldata recipients, uint16[] calldata bps) external;
+
+    /// @notice Makes a requested split update effective once its delay has passed; anyone may call.
+    function applySplitUpdate(uint64 assetId) external;
 
     /// @notice Settles the next batch: checks its public data against storage, verifies the
     ///         Groth16 proof, debits payers, credits recipients and records the events root.

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
-import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
+import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {IRoyaltyRollup} from "./IRoyaltyRollup.sol";
 import {BabyJubjub} from "./lib/BabyJubjub.sol";
 import {PublicPacking} from "./lib/PublicPacking.sol";
@@ -27,6 +27,8 @@ contract RoyaltyRollup is IRoyaltyRollup {
         uint16 r;
     }
 
+    /// @dev Settlement touches only the first three slots (key hash, head, escrow); delayed
+    ///      changes wait in the others until someone applies them.
     struct Payer {
         uint256 keyHash;
         uint256 head;
@@ -37,10 +39,11 @@ contract RoyaltyRollup is IRoyaltyRollup {
         uint64 withdrawalAvailableAt;
     }
 
+    /// @dev Settlement reads only `splitHash`.
     struct Asset {
+        uint256 splitHash;
         address owner;
         uint64 splitEffectiveAt;
-        uint256 splitHash;
         uint256 pendingSplitHash;
     }
 
@@ -64,7 +67,9 @@ contract RoyaltyRollup is IRoyaltyRollup {
     mapping(uint64 => Asset) public assets;
     mapping(address => uint32) public accountIdOf;
     address[] public accounts;
-    mapping(uint32 => uint256) public claimableOf;
+    /// @dev Two 128-bit balances per slot (ids 2k and 2k+1): recipients of one split get
+    ///      consecutive ids, so one settlement write often credits two of them.
+    mapping(uint256 => uint256) private claimablePairs;
     uint256 public settledBatches;
     mapping(uint256 => uint256) public eventsRootOf;
     uint256 private locked = 1;
@@ -96,7 +101,7 @@ contract RoyaltyRollup is IRoyaltyRollup {
         totalBits = 96 + logN;
         packedWords = PublicPacking.wordCount(params.p, params.r, 96 + logN);
         domain = PoseidonT3.hash([block.chainid, uint256(uint160(address(this)))]);
-        uint256 publicCount = 2 + 3 * uint256(params.p) + params.a + packedWords;
+        uint256 publicCount = 1 + 3 * uint256(params.p) + params.a + packedWords;
         verifySelector = bytes4(
             keccak256(abi.encodePacked("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(publicCount), "])"))
         );
@@ -116,7 +121,6 @@ contract RoyaltyRollup is IRoyaltyRollup {
     /// @inheritdoc IRoyaltyRollup
     function requestKeyRotation(uint256 pubKeyX, uint256 pubKeyY) external {
         Payer storage payer = _registered(msg.sender);
-        _applyKeyRotation(payer);
         uint256 keyHash = _keyHash(msg.sender, pubKeyX, pubKeyY);
         uint256 effectiveAt = block.timestamp + withdrawalDelay;
         payer.pendingKeyHash = keyHash;
@@ -182,7 +186,6 @@ contract RoyaltyRollup is IRoyaltyRollup {
         Asset storage asset = assets[assetId];
         if (asset.owner == address(0)) revert RoyaltyRollup__UnknownAsset(assetId);
         if (asset.owner != msg.sender) revert RoyaltyRollup__NotAssetOwner(assetId);
-        _applySplitUpdate(asset);
         (uint32[] memory ids, uint256 hash) = _split(assetId, recipients, bps);
         uint256 effectiveAt = block.timestamp + splitDelay;
         asset.pendingSplitHash = hash;
@@ -190,18 +193,36 @@ contract RoyaltyRollup is IRoyaltyRollup {
         emit SplitUpdateRequested(assetId, ids, bps, hash, effectiveAt);
     }
 
-    /// @notice The split hash settlement checks now (a matured update counts).
-    function splitHashOf(uint64 assetId) public view returns (uint256) {
-        Asset storage asset = assets[assetId];
-        if (asset.splitEffectiveAt != 0 && block.timestamp >= asset.splitEffectiveAt) return asset.pendingSplitHash;
-        return asset.splitHash;
+    /// @inheritdoc IRoyaltyRollup
+    function applyKeyRotation(address payer) external {
+        Payer storage p = payers[payer];
+        if (p.keyEffectiveAt == 0) revert RoyaltyRollup__NothingPending();
+        if (block.timestamp < p.keyEffectiveAt) revert RoyaltyRollup__TooEarly(p.keyEffectiveAt);
+        p.keyHash = p.pendingKeyHash;
+        p.pendingKeyHash = 0;
+        p.keyEffectiveAt = 0;
+        emit KeyRotated(payer, p.keyHash);
     }
 
-    /// @notice The key hash settlement checks now (a matured rotation counts).
-    function keyHashOf(address payer) public view returns (uint256) {
-        Payer storage p = payers[payer];
-        if (p.keyEffectiveAt != 0 && block.timestamp >= p.keyEffectiveAt) return p.pendingKeyHash;
-        return p.keyHash;
+    /// @inheritdoc IRoyaltyRollup
+    function applySplitUpdate(uint64 assetId) external {
+        Asset storage asset = assets[assetId];
+        if (asset.splitEffectiveAt == 0) revert RoyaltyRollup__NothingPending();
+        if (block.timestamp < asset.splitEffectiveAt) revert RoyaltyRollup__TooEarly(asset.splitEffectiveAt);
+        asset.splitHash = asset.pendingSplitHash;
+        asset.pendingSplitHash = 0;
+        asset.splitEffectiveAt = 0;
+        emit SplitUpdated(assetId, asset.splitHash);
+    }
+
+    /// @notice The split hash settlement checks.
+    function splitHashOf(uint64 assetId) external view returns (uint256) {
+        return assets[assetId].splitHash;
+    }
+
+    /// @notice The key hash settlement checks: Poseidon(domain, payer, Ax, Ay).
+    function keyHashOf(address payer) external view returns (uint256) {
+        return payers[payer].keyHash;
     }
 
     /// @notice Number of accounts registered so far (ids run from 1).
@@ -212,7 +233,8 @@ contract RoyaltyRollup is IRoyaltyRollup {
     // ---------------------------------------------------------------- settlement
 
     /// @inheritdoc IRoyaltyRollup
-    function settleBatch(uint256 batchNumber, BatchData calldata batch, uint256[8] calldata proof) external nonReentrant {
+    /// @dev No reentrancy guard: the only external call is a staticcall to the verifier.
+    function settleBatch(uint256 batchNumber, BatchData calldata batch, uint256[8] calldata proof) external {
         if (batchNumber != settledBatches + 1) revert RoyaltyRollup__WrongBatchNumber(settledBatches + 1, batchNumber);
         _checkShape(batch);
         uint256[] memory signals = _publicSignals(batch);
@@ -232,12 +254,10 @@ contract RoyaltyRollup is IRoyaltyRollup {
             totalDebit += debits[i];
             payerCount++;
         }
-        uint256 count = accounts.length;
+        // Ids need no check: the proof routes credits only to ids of registered splits.
         for (uint256 i; i < recipientSlots; i++) {
             uint32 id = ids[i];
-            if (id == 0) continue;
-            if (id > count) revert RoyaltyRollup__UnknownAccount(id);
-            claimableOf[id] += credits[i];
+            if (id != 0) claimablePairs[id >> 1] += credits[i] << (128 * (id & 1));
         }
         settledBatches = batchNumber;
         eventsRootOf[batchNumber] = batch.eventsRoot;
@@ -257,18 +277,18 @@ contract RoyaltyRollup is IRoyaltyRollup {
     }
 
     /// @notice Royalties `account` can claim now.
-    function claimable(address account) external view returns (uint256) {
+    function claimable(address account) public view returns (uint256) {
         uint32 id = accountIdOf[account];
-        return id == 0 ? 0 : claimableOf[id];
+        return id == 0 ? 0 : uint128(claimablePairs[id >> 1] >> (128 * (id & 1)));
     }
 
     // ---------------------------------------------------------------- internals
 
     function _claim(address account) private {
-        uint32 id = accountIdOf[account];
-        uint256 amount = id == 0 ? 0 : claimableOf[id];
+        uint256 amount = claimable(account);
         if (amount == 0) revert RoyaltyRollup__NothingPending();
-        claimableOf[id] = 0;
+        uint32 id = accountIdOf[account];
+        claimablePairs[id >> 1] -= amount << (128 * (id & 1));
         _push(account, amount);
         emit Claimed(account, account, amount);
     }
@@ -282,15 +302,15 @@ contract RoyaltyRollup is IRoyaltyRollup {
         if (batch.packed.length != packedWords) revert RoyaltyRollup__BadBatchShape("packed");
     }
 
-    /// @dev Public signals in circuit order: eventsRoot, newHead[P], packed[W], domain,
-    ///      keyHash[P], oldHead[P], splitHash[A]. Everything the proof is checked against comes
-    ///      from storage; the calldata copies of old heads and split hashes only buy clear errors.
+    /// @dev Public signals in circuit order: eventsRoot, newHead[P], packed[W], keyHash[P],
+    ///      oldHead[P], splitHash[A] (the domain is inside every key hash). Everything the proof is
+    ///      checked against comes from storage; the calldata copies of old heads and split hashes
+    ///      only buy clear errors.
     function _publicSignals(BatchData calldata batch) private view returns (uint256[] memory s) {
         uint256 p = payerSlots;
         uint256 w = packedWords;
-        s = new uint256[](2 + 3 * p + assetSlots + w);
+        s = new uint256[](1 + 3 * p + assetSlots + w);
         s[0] = batch.eventsRoot;
-        s[1 + p + w] = domain;
         address previous;
         for (uint256 i; i < p; i++) {
             address who = batch.payers[i];
@@ -302,11 +322,12 @@ contract RoyaltyRollup is IRoyaltyRollup {
             if (who <= previous) revert RoyaltyRollup__PayersNotSorted();
             previous = who;
             Payer storage payer = payers[who];
-            uint256 keyHash = keyHashOf(who);
+            uint256 keyHash = payer.keyHash;
             if (keyHash == 0) revert RoyaltyRollup__NotRegistered(who);
-            if (payer.head != batch.oldHeads[i]) revert RoyaltyRollup__StalePayerHead(who, payer.head, batch.oldHeads[i]);
-            s[2 + p + w + i] = keyHash;
-            s[2 + 2 * p + w + i] = payer.head;
+            uint256 head = payer.head;
+            if (head != batch.oldHeads[i]) revert RoyaltyRollup__StalePayerHead(who, head, batch.oldHeads[i]);
+            s[1 + p + w + i] = keyHash;
+            s[1 + 2 * p + w + i] = head;
         }
         for (uint256 i; i < w; i++) {
             s[1 + p + i] = batch.packed[i];
@@ -314,10 +335,10 @@ contract RoyaltyRollup is IRoyaltyRollup {
         for (uint256 i; i < assetSlots; i++) {
             uint64 assetId = batch.assetIds[i];
             if (assetId == 0) continue;
-            uint256 hash = splitHashOf(assetId);
+            uint256 hash = assets[assetId].splitHash;
             if (hash == 0) revert RoyaltyRollup__UnknownAsset(assetId);
             if (hash != batch.splitHashes[i]) revert RoyaltyRollup__WrongSplitHash(assetId, hash, batch.splitHashes[i]);
-            s[2 + 3 * p + w + i] = hash;
+            s[1 + 3 * p + w + i] = hash;
         }
     }
 
@@ -365,30 +386,14 @@ contract RoyaltyRollup is IRoyaltyRollup {
         emit AccountRegistered(id, account);
     }
 
-    function _keyHash(address payer, uint256 x, uint256 y) private pure returns (uint256) {
+    function _keyHash(address payer, uint256 x, uint256 y) private view returns (uint256) {
         if (!BabyJubjub.onCurve(x, y)) revert RoyaltyRollup__KeyNotOnCurve();
-        return PoseidonT4.hash([uint256(uint160(payer)), x, y]);
+        return PoseidonT5.hash([domain, uint256(uint160(payer)), x, y]);
     }
 
     function _registered(address who) private view returns (Payer storage payer) {
         payer = payers[who];
         if (payer.keyHash == 0) revert RoyaltyRollup__NotRegistered(who);
-    }
-
-    function _applyKeyRotation(Payer storage payer) private {
-        if (payer.keyEffectiveAt != 0 && block.timestamp >= payer.keyEffectiveAt) {
-            payer.keyHash = payer.pendingKeyHash;
-            payer.pendingKeyHash = 0;
-            payer.keyEffectiveAt = 0;
-        }
-    }
-
-    function _applySplitUpdate(Asset storage asset) private {
-        if (asset.splitEffectiveAt != 0 && block.timestamp >= asset.splitEffectiveAt) {
-            asset.splitHash = asset.pendingSplitHash;
-            asset.pendingSplitHash = 0;
-            asset.splitEffectiveAt = 0;
-        }
     }
 
     function _pull(address from, uint256 amount) private {

@@ -142,7 +142,7 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
     ...Array<T>(n - xs.length).fill(fill),
   ];
   const keyHash = pad(
-    payers.map((p) => payerKeyHash(p.address, p.pubKey)),
+    payers.map((p) => payerKeyHash(domain, p.address, p.pubKey)),
     P,
     0n,
   );

@@ -51,9 +51,10 @@ export function requireUsablePubKey(field: string, pubKey: PubKey): PubKey {
 }
 
 /**
- * What the contract stores per payer and the circuit opens: binds the payer's address to its key,
- * so neither needs its own public input (docs/protocol.md, "Payer key hash").
+ * What the contract stores per payer and the circuit opens: Poseidon(domain, payer, Ax, Ay). It
+ * binds the deployment's domain, the payer's address and its key at once, so none of them needs a
+ * public input of its own (docs/protocol.md, "Payer key hash").
  */
-export function payerKeyHash(payer: bigint, pubKey: PubKey): bigint {
-  return poseidon([payer, pubKey[0], pubKey[1]]);
+export function payerKeyHash(domain: bigint, payer: bigint, pubKey: PubKey): bigint {
+  return poseidon([domain, payer, pubKey[0], pubKey[1]]);
 }

@@ -112,14 +112,14 @@ export interface PublicData extends PackedValues {
 
 /**
  * The Groth16 public signals in circuit order: outputs first (eventsRoot, newHead[P], packed[W]),
- * then public inputs in declaration order (domain, keyHash[P], oldHead[P], splitHash[A]).
+ * then public inputs in declaration order (keyHash[P], oldHead[P], splitHash[A]). The domain is
+ * not among them: each used payer slot's keyHash commits to it.
  */
 export function publicSignals(params: CircuitParams, data: PublicData): bigint[] {
   return [
     data.eventsRoot,
     ...data.newHead,
     ...packWords(params, data),
-    data.domain,
     ...data.keyHash,
     ...data.oldHead,
     ...data.splitHash,
@@ -127,11 +127,11 @@ export function publicSignals(params: CircuitParams, data: PublicData): bigint[]
 }
 
 export function publicSignalCount(params: CircuitParams): number {
-  return 2 + 3 * params.P + params.A + packedWordCount(params);
+  return 1 + 3 * params.P + params.A + packedWordCount(params);
 }
 
 /** Inverse of publicSignals: what a verifier recovers from a proof's public signals. */
-export function decodePublicSignals(params: CircuitParams, signals: readonly bigint[]): PublicData {
+export function decodePublicSignals(params: CircuitParams, signals: readonly bigint[], domain: bigint): PublicData {
   const { P, A } = params;
   const W = packedWordCount(params);
   if (signals.length !== publicSignalCount(params)) {
@@ -147,7 +147,6 @@ export function decodePublicSignals(params: CircuitParams, signals: readonly big
   const eventsRoot = take(1)[0] as bigint;
   const newHead = take(P);
   const words = take(W);
-  const domain = take(1)[0] as bigint;
   const keyHash = take(P);
   const oldHead = take(P);
   const splitHash = take(A);

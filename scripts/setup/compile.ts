@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
 const CIRCOM2_CLI = require.resolve("circom2/cli.js");
 
 /** The public inputs, in the order the circuit declares them (outputs come before them). */
-export const PUBLIC_INPUTS = ["domain", "keyHash", "oldHead", "splitHash"] as const;
+export const PUBLIC_INPUTS = ["keyHash", "oldHead", "splitHash"] as const;
 
 export function mainCircuitSource(params: CircuitParams, mainPath: string): string {
   const include = relative(dirname(mainPath), `${CIRCUITS_DIR}/royalty_batch.circom`);

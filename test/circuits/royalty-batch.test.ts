@@ -243,6 +243,7 @@ describe("RoyaltyBatch(test) rule 2: payer chains and signatures", () => {
     const thief = samplePayer(9);
     const built = build(req);
     const forgedKeyHash = poseidon([
+      domain,
       BigInt(built.input.payerAddress?.[0] as string),
       ...thief.state.pubKey,
     ]);

@@ -30,7 +30,7 @@ describe("RoyaltyRollup registration", () => {
   it("should compute the same domain, key hash and split hash as the core module", async () => {
     expect(await s.rollup.read.domain()).toBe(domainOf(s.chainId, s.rollup.address));
     const payer = s.payers[0]!;
-    expect(await s.rollup.read.keyHashOf([payer.address])).toBe(payerKeyHash(BigInt(payer.address), publicKeyOf(payer.privateKey)));
+    expect(await s.rollup.read.keyHashOf([payer.address])).toBe(payerKeyHash(s.domain, BigInt(payer.address), publicKeyOf(payer.privateKey)));
     for (const asset of s.assets) {
       expect(await s.rollup.read.splitHashOf([asset.assetId])).toBe(splitHash(asset.assetId, asset.split, params.K));
     }
@@ -65,8 +65,10 @@ describe("RoyaltyRollup registration", () => {
     const asOwner = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, { client: { wallet: s.owner } });
     const before = await s.rollup.read.splitHashOf([1001n]);
     await asOwner.write.updateSplit([1001n, [s.recipients[0]!], [10000]]);
+    await expect(s.rollup.write.applySplitUpdate([1001n])).rejects.toThrow(/RoyaltyRollup__TooEarly/);
     expect(await s.rollup.read.splitHashOf([1001n])).toBe(before);
     await increaseTime(s.connection, 3601);
+    await s.rollup.write.applySplitUpdate([1001n]);
     expect(await s.rollup.read.splitHashOf([1001n])).toBe(splitHash(1001n, { recipients: [1n], bps: [10000] }, params.K));
   });
 });

@@ -145,8 +145,8 @@ describe("buildBatch", () => {
     expect(pd.oldHead).toEqual([LO_HEAD, 0n]);
     expect(pd.newHead).toEqual([lastLo, lastHi]);
     expect(pd.keyHash).toEqual([
-      refHash([ADDR_LO, PUB_LO[0], PUB_LO[1]]),
-      refHash([ADDR_HI, PUB_HI[0], PUB_HI[1]]),
+      refHash([domain, ADDR_LO, PUB_LO[0], PUB_LO[1]]),
+      refHash([domain, ADDR_HI, PUB_HI[0], PUB_HI[1]]),
     ]);
     expect(pd.domain).toBe(domain);
   });
@@ -174,7 +174,7 @@ describe("buildBatch", () => {
 
   it("should publish the packed public signals of its public data", () => {
     expect(built.publicSignals).toEqual(publicSignals(params, pd));
-    expect(decodePublicSignals(params, built.publicSignals)).toEqual(pd);
+    expect(decodePublicSignals(params, built.publicSignals, pd.domain)).toEqual(pd);
   });
 
   it("should lay out the witness input by slot", () => {
@@ -232,7 +232,7 @@ describe("buildBatch", () => {
     it("should fill empty payer, asset and recipient slots with 0", () => {
       expect(small.payerSlots).toEqual([ADDR_HI, 0n]);
       expect(small.assetSlots).toEqual([5n, 0n]);
-      expect(spd.keyHash).toEqual([refHash([ADDR_HI, PUB_HI[0], PUB_HI[1]]), 0n]);
+      expect(spd.keyHash).toEqual([refHash([domain, ADDR_HI, PUB_HI[0], PUB_HI[1]]), 0n]);
       expect(spd.oldHead).toEqual([0n, 0n]);
       expect(spd.newHead).toEqual([head, 0n]);
       expect(spd.debits).toEqual([12345n, 0n]);

@@ -124,20 +124,21 @@ describe("signHead and verifyHeadSignature", () => {
 });
 
 describe("payerKeyHash", () => {
-  it("should equal Poseidon(payer, Ax, Ay)", () => {
+  const domain = 77n;
+  it("should equal Poseidon(domain, payer, Ax, Ay)", () => {
     const payer = 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n;
     const [ax, ay] = publicKeyOf(KEY_A);
-    expect(payerKeyHash(payer, [ax, ay])).toBe(refHash([payer, ax, ay]));
-    expect(payerKeyHash(payer + 1n, [ax, ay])).toBe(refHash([payer + 1n, ax, ay]));
-    expect(payerKeyHash(payer, IDENTITY_POINT)).toBe(refHash([payer, 0n, 1n]));
+    expect(payerKeyHash(domain, payer, [ax, ay])).toBe(refHash([domain, payer, ax, ay]));
+    expect(payerKeyHash(domain, payer + 1n, [ax, ay])).toBe(refHash([domain, payer + 1n, ax, ay]));
+    expect(payerKeyHash(domain, payer, IDENTITY_POINT)).toBe(refHash([domain, payer, 0n, 1n]));
   });
 
-  it("should bind the payer to its key", () => {
+  it("should bind the domain, the payer and its key", () => {
     const payer = 1n;
-    expect(payerKeyHash(payer, publicKeyOf(KEY_A))).not.toBe(
-      payerKeyHash(payer, publicKeyOf(KEY_B)),
-    );
-    expect(payerKeyHash(payer, publicKeyOf(KEY_A))).not.toBe(payerKeyHash(2n, publicKeyOf(KEY_A)));
+    const a = payerKeyHash(domain, payer, publicKeyOf(KEY_A));
+    expect(a).not.toBe(payerKeyHash(domain, payer, publicKeyOf(KEY_B)));
+    expect(a).not.toBe(payerKeyHash(domain, 2n, publicKeyOf(KEY_A)));
+    expect(a).not.toBe(payerKeyHash(domain + 1n, payer, publicKeyOf(KEY_A)));
   });
 });
 

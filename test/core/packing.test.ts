@@ -26,16 +26,16 @@ const PINNED: Record<(typeof SETS)[number], { totalBits: number; words: number; 
   {
     // totalBits = 96 + log2(4) = 98; 2 totals + 1 id = 228 bits per word (a 2nd id would make 260):
     // P + R = 6 totals fill 3 words carrying 3 ids; the 1 remaining id takes 1 word -> 4.
-    // signals = 2 + 3P + A + W = 2 + 6 + 2 + 4 = 14.
-    test: { totalBits: 98, words: 4, signals: 14 },
+    // signals = 1 + 3P + A + W = 1 + 6 + 2 + 4 = 13.
+    test: { totalBits: 98, words: 4, signals: 13 },
     // totalBits = 96 + log2(64) = 102; 2 totals + 1 id = 236 bits per word:
     // 20 totals in 10 words carrying 10 ids; 6 remaining ids (7 fit in 224 bits) in 1 word -> 11.
-    // signals = 2 + 12 + 8 + 11 = 33.
-    default: { totalBits: 102, words: 11, signals: 33 },
+    // signals = 1 + 12 + 8 + 11 = 32.
+    default: { totalBits: 102, words: 11, signals: 32 },
     // totalBits = 96 + log2(256) = 104; 2 totals + 1 id = 240 bits per word:
     // 40 totals in 20 words carrying 20 ids; 12 remaining ids at 7 per word -> 2 words -> 22.
-    // signals = 2 + 24 + 16 + 22 = 64.
-    large: { totalBits: 104, words: 22, signals: 64 },
+    // signals = 1 + 24 + 16 + 22 = 63.
+    large: { totalBits: 104, words: 22, signals: 63 },
   };
 
 /** A value of exactly `bits` bits or fewer, a quarter of them at the maximum 2^bits - 1. */
@@ -161,13 +161,13 @@ describe.each(SETS)("packing with the '%s' parameter set", (name) => {
       fc.property(publicDataArb(params), (data) => {
         const signals = publicSignals(params, data);
         expect(signals).toHaveLength(pinned.signals);
-        expect(decodePublicSignals(params, signals)).toEqual(data);
+        expect(decodePublicSignals(params, signals, data.domain)).toEqual(data);
       }),
       { numRuns: 200 },
     );
   });
 
-  it("should order the public signals: eventsRoot, newHead, words, domain, keyHash, oldHead, splitHash", () => {
+  it("should order the public signals: eventsRoot, newHead, words, keyHash, oldHead, splitHash (no domain)", () => {
     const { P, A } = params;
     const seq = (start: bigint, n: number) =>
       Array.from({ length: n }, (_, i) => start + BigInt(i));
@@ -187,7 +187,6 @@ describe.each(SETS)("packing with the '%s' parameter set", (name) => {
       1n,
       ...seq(100n, P),
       ...words,
-      2n,
       ...seq(200n, P),
       ...seq(300n, P),
       ...seq(400n, A),
@@ -197,7 +196,7 @@ describe.each(SETS)("packing with the '%s' parameter set", (name) => {
   it("should not decode a signal list of the wrong length", () => {
     const n = pinned.signals;
     for (const len of [n - 1, n + 1]) {
-      expect(() => decodePublicSignals(params, Array(len).fill(0n))).toThrowError(
+      expect(() => decodePublicSignals(params, Array(len).fill(0n), 0n)).toThrowError(
         new RangeError(`expected ${n} public signals, got ${len}`),
       );
     }
