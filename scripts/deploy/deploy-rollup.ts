@@ -4,6 +4,7 @@ import type { CircuitParams } from "../../core/params.ts";
 export interface Deployment {
   chainId: number;
   chainType: string;
+  chainName?: string;
   params: string;
   token: `0x${string}`;
   rollup: `0x${string}`;

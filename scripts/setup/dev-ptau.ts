@@ -56,7 +56,7 @@ interface ThreadManager {
   queueAction(task: TaskCmd[]): Promise<Buf[]>;
 }
 
-interface WasmFr {
+export interface WasmFr {
   n8: number;
   one: Buf;
   e(x: bigint | number): Buf;
@@ -65,7 +65,7 @@ interface WasmFr {
   batchApplyKey(buff: Buf, first: Buf, inc: Buf): Promise<Buf>;
 }
 
-interface WasmGroup {
+export interface WasmGroup {
   F: { n8: number };
   g: Buf;
   zero: Buf;
@@ -80,7 +80,7 @@ interface WasmGroup {
   batchLEMtoU(buff: Buf): Promise<Buf>;
 }
 
-interface Curve {
+export interface Curve {
   q: bigint;
   r: bigint;
   Fr: WasmFr;
@@ -90,7 +90,7 @@ interface Curve {
   terminate(): Promise<void>;
 }
 
-type GroupName = "G1" | "G2";
+export type GroupName = "G1" | "G2";
 
 const WASM_PREFIX: Record<GroupName, string> = { G1: "g1m", G2: "g2m" };
 const COMB_FN = "devFixedBaseMul";
@@ -120,7 +120,7 @@ export async function writeDevPtau(opts: DevPtauOptions): Promise<void> {
     await rm(tmpPath, { force: true });
     throw err;
   } finally {
-    await terminate(curve);
+    await terminateDevCurve(curve);
   }
 }
 
@@ -135,7 +135,7 @@ function randomSecrets(r: bigint): { tau: bigint; alpha: bigint; beta: bigint } 
   return { tau: randomScalar(r), alpha: randomScalar(r), beta: randomScalar(r) };
 }
 
-function randomScalar(r: bigint): bigint {
+export function randomScalar(r: bigint): bigint {
   // 512 random bits reduced mod r: bias below 2^-250.
   for (;;) {
     const s = BigInt(`0x${randomBytes(64).toString("hex")}`) % r;
@@ -152,7 +152,7 @@ function checkSecrets(s: { tau: bigint; alpha: bigint; beta: bigint }, r: bigint
 // ---------------------------------------------------------------------------------------
 // Curve with the comb function compiled into its wasm (main thread and every worker).
 
-async function buildDevCurve(): Promise<Curve> {
+export async function buildDevCurve(): Promise<Curve> {
   // buildBn128 returns a process-wide cached curve when one exists, and that one lacks our
   // plugin. Build a private one and leave whatever snarkjs cached untouched.
   const g = globalThis as { curve_bn128?: unknown };
@@ -165,7 +165,7 @@ async function buildDevCurve(): Promise<Curve> {
   }
 }
 
-async function terminate(curve: Curve): Promise<void> {
+export async function terminateDevCurve(curve: Curve): Promise<void> {
   const g = globalThis as { curve_bn128?: unknown };
   const cached = g.curve_bn128;
   await curve.terminate(); // also clears the global cache, which was never ours
@@ -385,23 +385,14 @@ interface Secrets {
   beta: bigint;
 }
 
-class DevPtauBuilder {
-  readonly n: number;
-  readonly file: PtauFile;
+/**
+ * scalar * generator for many scalars at once, on the curve's worker threads, with the comb
+ * tables above. Exported so the dev zkey writer (dev-zkey.ts) reuses the same engine.
+ */
+export class FixedBaseMul {
   private tables: Partial<Record<GroupName, Buf>> = {};
 
-  constructor(
-    readonly curve: Curve,
-    readonly opts: DevPtauOptions,
-    fh: FileHandle,
-  ) {
-    this.n = 2 ** opts.power;
-    this.file = new PtauFile(fh);
-  }
-
-  progress(stage: string, done: number, total: number): void {
-    this.opts.onProgress?.(stage, done, total);
-  }
+  constructor(readonly curve: Curve) {}
 
   table(group: GroupName): Buf {
     this.tables[group] ??= buildCombTable(this.curve[group]);
@@ -412,12 +403,16 @@ class DevPtauBuilder {
     return this.curve[group].F.n8 * 2;
   }
 
-  /** scalar_i * generator for every Fr (Montgomery) in `scalars`, streamed in order. */
+  /**
+   * scalar_i * generator (affine Montgomery, the ptau/zkey point format) for every Fr
+   * (Montgomery) in `scalars`, handed to `sink` chunk by chunk in order. `scalars` is not
+   * modified. `onChunk` gets the number of points done so far.
+   */
   async mulGenerator(
     group: GroupName,
     scalars: Buf,
-    stage: string,
-    sink: (points: Buf) => Promise<void>,
+    sink: (points: Buf) => Promise<void> | void,
+    onChunk?: (done: number, total: number) => void,
   ): Promise<void> {
     const total = scalars.byteLength / FR_BYTES;
     const chunk = Math.max(1, Math.min(CHUNK[group], Math.ceil(total / this.curve.tm.concurrency)));
@@ -425,13 +420,13 @@ class DevPtauBuilder {
     for (let i = 0; i < total; i += chunk) {
       pending.push(this.queueComb(group, scalars.subarray(i * FR_BYTES, (i + chunk) * FR_BYTES)));
     }
-    this.progress(stage, 0, total);
+    onChunk?.(0, total);
     let done = 0;
     for (const p of pending) {
       const points = first(await p);
       await sink(points);
       done += points.byteLength / this.pointSize(group);
-      this.progress(stage, done, total);
+      onChunk?.(done, total);
     }
   }
 
@@ -454,6 +449,42 @@ class DevPtauBuilder {
       { cmd: "GET", out: 0, var: 2, len: count * this.pointSize(group) },
     ]);
     return task.finally(() => own.fill(0));
+  }
+}
+
+class DevPtauBuilder {
+  readonly n: number;
+  readonly file: PtauFile;
+  private readonly fixed: FixedBaseMul;
+
+  constructor(
+    readonly curve: Curve,
+    readonly opts: DevPtauOptions,
+    fh: FileHandle,
+  ) {
+    this.n = 2 ** opts.power;
+    this.file = new PtauFile(fh);
+    this.fixed = new FixedBaseMul(curve);
+  }
+
+  progress(stage: string, done: number, total: number): void {
+    this.opts.onProgress?.(stage, done, total);
+  }
+
+  pointSize(group: GroupName): number {
+    return this.fixed.pointSize(group);
+  }
+
+  /** scalar_i * generator for every Fr (Montgomery) in `scalars`, streamed in order. */
+  async mulGenerator(
+    group: GroupName,
+    scalars: Buf,
+    stage: string,
+    sink: (points: Buf) => Promise<void>,
+  ): Promise<void> {
+    await this.fixed.mulGenerator(group, scalars, sink, (done, total) =>
+      this.progress(stage, done, total),
+    );
   }
 
   /** Points for `scalars`, also kept in memory (sections 2-6 are hashed for section 7). */
