@@ -1,0 +1,113 @@
+import type { PubKey } from "../core/eddsa.ts";
+import type { Split } from "../core/split.ts";
+
+/** What the rollup contract knows about a payer, as ingest needs it. */
+export interface ChainPayer {
+  keyHash: bigint;
+  pubKey: PubKey;
+  /** head settled on chain */
+  head: bigint;
+  /** escrow balance on chain, base units */
+  escrow: bigint;
+  /** amount of requested, not yet executed, withdrawals: already promised away */
+  pendingWithdrawal: bigint;
+}
+
+export interface ChainAsset {
+  splitHash: bigint;
+  split: Split;
+}
+
+/**
+ * The sequencer's read-only view of the rollup contract. Ingest and the batcher read it; the chain
+ * watcher (or a seed file, until it exists) writes it.
+ */
+export interface ChainView {
+  readonly chainId: bigint;
+  /** Poseidon(chainId, rollupAddress): every event hash is bound to it */
+  readonly domain: bigint;
+  payer(address: bigint): ChainPayer | undefined;
+  asset(assetId: bigint): ChainAsset | undefined;
+  /** account id the contract assigned to a recipient address, if it appears in any split */
+  accountId(address: bigint): bigint | undefined;
+  /** claimable balance of a recipient address on chain (0 if unknown) */
+  claimable(address: bigint): bigint;
+}
+
+/**
+ * The in-process holder of chain state: plain maps behind setters. The chain watcher calls the
+ * setters as contract events arrive; tests and `sequencer/main.ts` seed it directly.
+ */
+export class InMemoryChainView implements ChainView {
+  readonly chainId: bigint;
+  readonly domain: bigint;
+  private readonly payers = new Map<bigint, ChainPayer>();
+  private readonly assets = new Map<bigint, ChainAsset>();
+  private readonly accounts = new Map<bigint, bigint>();
+  private readonly balances = new Map<bigint, bigint>();
+
+  constructor(chainId: bigint, domain: bigint) {
+    this.chainId = chainId;
+    this.domain = domain;
+  }
+
+  payer(address: bigint): ChainPayer | undefined {
+    return this.payers.get(address);
+  }
+  asset(assetId: bigint): ChainAsset | undefined {
+    return this.assets.get(assetId);
+  }
+  accountId(address: bigint): bigint | undefined {
+    return this.accounts.get(address);
+  }
+  claimable(address: bigint): bigint {
+    return this.balances.get(address) ?? 0n;
+  }
+
+  setPayer(address: bigint, payer: ChainPayer): void {
+    this.payers.set(address, { ...payer });
+  }
+  /** Partial update, e.g. a deposit or a settled head; the payer must be registered. */
+  updatePayer(address: bigint, change: Partial<ChainPayer>): void {
+    const current = this.payers.get(address);
+    if (!current) throw new Error(`payer ${address} is not registered`);
+    this.payers.set(address, { ...current, ...change });
+  }
+  setAsset(assetId: bigint, asset: ChainAsset): void {
+    this.assets.set(assetId, asset);
+  }
+  setAccount(address: bigint, id: bigint): void {
+    this.accounts.set(address, id);
+  }
+  setClaimable(address: bigint, amount: bigint): void {
+    this.balances.set(address, amount);
+  }
+
+  /** (address, account id) pairs, for crediting settled batches by id. */
+  accountEntries(): IterableIterator<[bigint, bigint]> {
+    return this.accounts.entries();
+  }
+
+  /** The whole view as JSON (bigints as strings): the chain watcher saves it with its block. */
+  snapshot(): string {
+    return JSON.stringify(
+      { payers: [...this.payers], assets: [...this.assets], accounts: [...this.accounts], balances: [...this.balances] },
+      (_, value) => (typeof value === "bigint" ? `${value}n` : value),
+    );
+  }
+
+  restore(snapshot: string): void {
+    const revive = (_: string, value: unknown) =>
+      typeof value === "string" && /^-?\d+n$/.test(value) ? BigInt(value.slice(0, -1)) : value;
+    const data = JSON.parse(snapshot, revive) as {
+      payers: [bigint, ChainPayer][];
+      assets: [bigint, ChainAsset][];
+      accounts: [bigint, bigint][];
+      balances: [bigint, bigint][];
+    };
+    for (const [k, v] of data.payers) this.payers.set(k, v);
+    for (const [k, v] of data.assets) this.assets.set(k, v);
+    for (const [k, v] of data.accounts) this.accounts.set(k, v);
+    for (const [k, v] of data.balances) this.balances.set(k, v);
+  }
+}
