@@ -1,0 +1,17 @@
+import type { CircuitInput } from "../core/batch.ts";
+import type { Groth16Proof } from "./groth16.ts";
+
+/** A proving job as it crosses to a worker thread: plain data only. */
+export interface ProveJob {
+  batchNumber: number;
+  wasm: string;
+  witnessCalculator: string;
+  zkey: string;
+  input: CircuitInput;
+  /** the public signals the batch model expects, as decimal strings */
+  expectedPublicSignals: string[];
+}
+
+export type ProveResult =
+  | { ok: true; batchNumber: number; proof: Groth16Proof; publicSignals: string[]; witnessMs: number; proveMs: number }
+  | { ok: false; batchNumber: number; code: string; message: string };

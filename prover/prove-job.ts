@@ -1,0 +1,38 @@
+import * as snarkjs from "snarkjs";
+import { RoyaltyError } from "../core/errors.ts";
+import type { ProveJob, ProveResult } from "./jobs.ts";
+import { encodeWtns, loadWitnessCalculator } from "./witness.ts";
+
+type Calculator = Awaited<ReturnType<typeof loadWitnessCalculator>>;
+const calculators = new Map<string, Promise<Calculator>>();
+
+/**
+ * One proof in a worker thread. Never throws: a failure comes back as a result with a code, so
+ * the pool keeps its worker and the caller decides to retry (the batch stays in the store).
+ * snarkjs runs single-threaded here: several workers prove several batches at once instead of
+ * nesting thread pools (TOOLCHAIN.md).
+ */
+export default async function proveJob(job: ProveJob): Promise<ProveResult> {
+  try {
+    const t0 = performance.now();
+    let calculator = calculators.get(job.wasm);
+    if (!calculator) {
+      calculator = loadWitnessCalculator(job.wasm, job.witnessCalculator);
+      calculators.set(job.wasm, calculator);
+    }
+    const witness = await (await calculator)(job.input);
+    const t1 = performance.now();
+    const { proof, publicSignals } = await snarkjs.groth16.prove(job.zkey, { type: "mem", data: encodeWtns(witness) }, undefined, {
+      singleThread: true,
+    });
+    const t2 = performance.now();
+    const signals = (publicSignals as string[]).map(String);
+    if (signals.some((s, i) => s !== job.expectedPublicSignals[i])) {
+      return { ok: false, batchNumber: job.batchNumber, code: "PUBLIC_SIGNALS_MISMATCH", message: "the proof's public signals differ from the batch model's" };
+    }
+    return { ok: true, batchNumber: job.batchNumber, proof, publicSignals: signals, witnessMs: t1 - t0, proveMs: t2 - t1 };
+  } catch (error) {
+    const code = error instanceof RoyaltyError ? error.code : "PROOF_FAILED";
+    return { ok: false, batchNumber: job.batchNumber, code, message: (error as Error).message };
+  }
+}
