@@ -237,8 +237,7 @@ contract RoyaltyRollup is IRoyaltyRollup {
     function settleBatch(uint256 batchNumber, BatchData calldata batch, uint256[8] calldata proof) external {
         if (batchNumber != settledBatches + 1) revert RoyaltyRollup__WrongBatchNumber(settledBatches + 1, batchNumber);
         _checkShape(batch);
-        uint256[] memory signals = _publicSignals(batch);
-        if (!_verify(proof, signals)) revert RoyaltyRollup__InvalidProof();
+        if (!_verify(_verifierCall(batch, proof))) revert RoyaltyRollup__InvalidProof();
 
         (uint256[] memory debits, uint256[] memory credits, uint32[] memory ids) =
             PublicPacking.unpack(batch.packed, payerSlots, recipientSlots, totalBits);
@@ -302,19 +301,25 @@ contract RoyaltyRollup is IRoyaltyRollup {
         if (batch.packed.length != packedWords) revert RoyaltyRollup__BadBatchShape("packed");
     }
 
-    /// @dev Public signals in circuit order: eventsRoot, newHead[P], packed[W], keyHash[P],
+    /// @dev The verifier's calldata, written in place: selector, proof (a, b, c: 8 words), then the
+    ///      public signals in circuit order: eventsRoot, newHead[P], packed[W], keyHash[P],
     ///      oldHead[P], splitHash[A] (the domain is inside every key hash). Everything the proof is
     ///      checked against comes from storage; the calldata copies of old heads and split hashes
     ///      only buy clear errors.
-    function _publicSignals(BatchData calldata batch) private view returns (uint256[] memory s) {
+    function _verifierCall(BatchData calldata batch, uint256[8] calldata proof) private view returns (bytes memory data) {
         uint256 p = payerSlots;
         uint256 w = packedWords;
-        s = new uint256[](1 + 3 * p + assetSlots + w);
-        s[0] = batch.eventsRoot;
+        data = new bytes(4 + 32 * (8 + 1 + 3 * p + assetSlots + w));
+        bytes4 selector = verifySelector;
+        assembly ("memory-safe") {
+            mstore(add(data, 32), selector)
+            calldatacopy(add(data, 36), proof, 256)
+        }
+        _put(data, 0, batch.eventsRoot);
         address previous;
         for (uint256 i; i < p; i++) {
             address who = batch.payers[i];
-            s[1 + i] = batch.newHeads[i];
+            _put(data, 1 + i, batch.newHeads[i]);
             if (who == address(0)) {
                 previous = address(type(uint160).max); // only empty slots may follow
                 continue;
@@ -326,11 +331,11 @@ contract RoyaltyRollup is IRoyaltyRollup {
             if (keyHash == 0) revert RoyaltyRollup__NotRegistered(who);
             uint256 head = payer.head;
             if (head != batch.oldHeads[i]) revert RoyaltyRollup__StalePayerHead(who, head, batch.oldHeads[i]);
-            s[1 + p + w + i] = keyHash;
-            s[1 + 2 * p + w + i] = head;
+            _put(data, 1 + p + w + i, keyHash);
+            _put(data, 1 + 2 * p + w + i, head);
         }
         for (uint256 i; i < w; i++) {
-            s[1 + p + i] = batch.packed[i];
+            _put(data, 1 + p + i, batch.packed[i]);
         }
         for (uint256 i; i < assetSlots; i++) {
             uint64 assetId = batch.assetIds[i];
@@ -338,21 +343,19 @@ contract RoyaltyRollup is IRoyaltyRollup {
             uint256 hash = assets[assetId].splitHash;
             if (hash == 0) revert RoyaltyRollup__UnknownAsset(assetId);
             if (hash != batch.splitHashes[i]) revert RoyaltyRollup__WrongSplitHash(assetId, hash, batch.splitHashes[i]);
-            s[1 + 3 * p + w + i] = hash;
+            _put(data, 1 + 3 * p + w + i, hash);
         }
     }
 
-    function _verify(uint256[8] calldata proof, uint256[] memory signals) private view returns (bool) {
-        bytes memory call = bytes.concat(
-            abi.encodeWithSelector(
-                verifySelector,
-                [proof[0], proof[1]],
-                [[proof[2], proof[3]], [proof[4], proof[5]]],
-                [proof[6], proof[7]]
-            ),
-            abi.encodePacked(signals)
-        );
-        (bool ok, bytes memory result) = verifier.staticcall(call);
+    /// @dev Writes public signal `i` into the verifier call (after the selector and 8 proof words).
+    function _put(bytes memory data, uint256 i, uint256 value) private pure {
+        assembly ("memory-safe") {
+            mstore(add(data, add(292, mul(i, 32))), value)
+        }
+    }
+
+    function _verify(bytes memory data) private view returns (bool) {
+        (bool ok, bytes memory result) = verifier.staticcall(data);
         return ok && result.length == 32 && abi.decode(result, (bool));
     }
 

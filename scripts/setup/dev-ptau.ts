@@ -21,7 +21,8 @@ export interface DevPtauOptions {
   power: number;
   /** output .ptau path; written to path + ".tmp" then renamed */
   path: string;
-  /** tests only; default: crypto-random, never logged or stored */
+  /** default: crypto-random, never logged or stored. Pass them only for tests, or to make
+   * the matching proving key in the same run (dev-zkey.ts) and then forget them. */
   secrets?: { tau: bigint; alpha: bigint; beta: bigint };
   /** called after every chunk of points; `done` and `total` count points of `stage` */
   onProgress?: (stage: string, done: number, total: number) => void;

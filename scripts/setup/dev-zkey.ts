@@ -54,10 +54,23 @@ export interface DevZkeyOptions {
 
 type Buf = Uint8Array;
 
+/** BN254's scalar field order r. */
+const BN254_R = 21888242871839275222246405745257275088548364400416903679930327383123045576961n;
+
+/** Fresh crypto-random secrets (gamma left at 1), for a ptau and zkey made together. */
+export function randomDevKeySecrets(): DevKeySecrets {
+  const [tau, alpha, beta, delta] = [0, 1, 2, 3].map(() => randomScalar(BN254_R)) as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+  ];
+  return { tau, alpha, beta, delta };
+}
+
 /** What this file needs of the curve beyond dev-ptau's view of it. */
 type ZkCurve = Curve & {
   Fr: WasmFr & {
-    zero: Buf;
     batchFromMontgomery(buff: Buf): Promise<Buf>;
   };
   G1: WasmGroup & { eq(a: Buf, b: Buf): boolean };
@@ -231,7 +244,8 @@ async function readPtauHead(path: string): Promise<PtauHead> {
 
 async function sectionTableOf(fh: FileHandle, magic: string): Promise<Map<number, SectionPos>> {
   const head = await readAt(fh, 0, 12);
-  if (new TextDecoder().decode(head.subarray(0, 4)) !== magic) throw new Error(`not a ${magic} file`);
+  if (new TextDecoder().decode(head.subarray(0, 4)) !== magic)
+    throw new Error(`not a ${magic} file`);
   const table = new Map<number, SectionPos>();
   let at = 12;
   for (let i = 0; i < view(head).getUint32(8, true); i++) {
@@ -298,7 +312,8 @@ function montgomery(xs: readonly bigint[], scale: bigint, r: bigint): Buf {
 async function toBigints(Fr: ZkCurve["Fr"], mont: Buf, count: number): Promise<bigint[]> {
   const std = await Fr.batchFromMontgomery(mont.slice(0, count * FR_BYTES));
   const out = new Array<bigint>(count);
-  for (let i = 0; i < count; i++) out[i] = leToBigint(std.subarray(i * FR_BYTES, (i + 1) * FR_BYTES));
+  for (let i = 0; i < count; i++)
+    out[i] = leToBigint(std.subarray(i * FR_BYTES, (i + 1) * FR_BYTES));
   std.fill(0);
   return out;
 }

@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { RoyaltyError } from "../../core/errors.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import { DEV_PTAU_LABEL, writeDevPtau } from "./dev-ptau.ts";
+import { randomDevKeySecrets, writeDevZkey } from "./dev-zkey.ts";
 import { readManifest, writeManifest } from "./manifest.ts";
-import { artifactPaths, BUILD_ROOT, PROJECT_ROOT, ptauPath } from "./paths.ts";
+import { artifactPaths, PROJECT_ROOT } from "./paths.ts";
 import type { Progress } from "./progress.ts";
 
 /** The power snarkjs `zkey new` needs: the evaluation domain covers constraints and public signals. */
@@ -15,31 +16,64 @@ export function ptauPowerFor(constraints: number, publicSignals: number): number
   return Math.floor(Math.log2(constraints + publicSignals)) + 1;
 }
 
-export const DEV_KEY_LABEL =
-  "INSECURE development key: made from a dev ptau; never use in production";
+// snarkjs keeps 64 bytes of a contribution name: the label fits.
+export const DEV_KEY_LABEL = "INSECURE dev key from a dev ptau; never use in production";
 
-/** An existing dev ptau of at least `power` serves every smaller circuit too. */
-async function devPtau(power: number, progress: Progress): Promise<string> {
-  const dir = join(BUILD_ROOT, "ptau");
-  if (existsSync(dir)) {
-    const existing = readdirSync(dir)
-      .map((f) => /^dev_(\d+)\.ptau$/.exec(f))
-      .filter((m): m is RegExpExecArray => m !== null && Number(m[1]) >= power)
-      .sort((a, b) => Number(a[1]) - Number(b[1]))[0];
-    if (existing) return join(dir, existing[0]);
-  }
-  await mkdir(dir, { recursive: true });
-  const path = ptauPath(power);
+/**
+ * Development keys: fresh secrets, the ptau they define (kept beside the build as the record of
+ * what the keys came from) and the zkey computed directly from the same secrets, which are then
+ * dropped. Writing the zkey from the secrets is what makes setup take minutes instead of the
+ * quarter hour snarkjs's `zkey new` needs at the default set (scripts/setup/dev-zkey.ts).
+ */
+async function devKeys(params: CircuitParams, power: number, progress: Progress): Promise<string> {
+  const paths = artifactPaths(params);
+  const ptau = join(paths.dir, `dev_${power}.ptau`);
+  const secrets = randomDevKeySecrets();
+  const report = (prefix: string) => (stage: string, done: number, total: number) => {
+    progress.stage(`${prefix}: ${stage}`, total);
+    progress.update(done);
+  };
   await writeDevPtau({
     power,
-    path,
-    onProgress: (stage, done, total) => {
-      progress.stage(`dev ptau 2^${power}: ${stage}`, total);
-      progress.update(done);
-    },
+    path: ptau,
+    secrets: { tau: secrets.tau, alpha: secrets.alpha, beta: secrets.beta },
+    onProgress: report(`dev ptau 2^${power}`),
   });
   progress.done();
-  return path;
+  await writeDevZkey({
+    r1csPath: paths.r1cs,
+    zkeyPath: paths.zkey,
+    ptauPath: ptau,
+    secrets,
+    label: DEV_KEY_LABEL,
+    onProgress: report("dev zkey"),
+  });
+  progress.done();
+  return ptau;
+}
+
+/** Keys from a public ceremony's ptau: snarkjs `zkey new`, then one random phase-2 contribution. */
+async function ceremonyKeys(params: CircuitParams, ptau: string, progress: Progress): Promise<string> {
+  const paths = artifactPaths(params);
+  const logger = progress.snarkjsLogger();
+  const initial = `${paths.zkey}.initial`;
+  try {
+    await snarkjs.zKey.newZKey(paths.r1cs, ptau, initial, logger);
+    progress.done();
+    const entropy = randomBytes(32).toString("hex");
+    await snarkjs.zKey.contribute(initial, `${paths.zkey}.tmp`, "royalty setup phase-2 contribution", entropy, logger);
+    progress.done();
+  } catch (cause) {
+    throw new RoyaltyError(
+      "KEY_SETUP_FAILED",
+      `snarkjs could not make the proving key of set '${params.name}' from ${ptau}: ${(cause as Error).message}`,
+      { cause },
+    );
+  } finally {
+    await rm(initial, { force: true });
+  }
+  await rename(`${paths.zkey}.tmp`, paths.zkey);
+  return ptau;
 }
 
 function verifierSource(solidity: string, params: CircuitParams, origin: string): string {
@@ -81,7 +115,7 @@ export async function ensureKeys(
   const insecure = options.ptauFile === undefined;
   const identity = createHash("sha256")
     .update(circuit.hash)
-    .update(options.ptauFile ? `ptau:${await fileDigest(options.ptauFile)}` : "dev-ptau")
+    .update(options.ptauFile ? `ptau:${await fileDigest(options.ptauFile)}` : "dev-keys")
     .digest("hex");
   const manifest = readManifest(paths.manifest);
   if (
@@ -92,31 +126,9 @@ export async function ensureKeys(
   }
 
   const power = ptauPowerFor(circuit.constraints, circuit.publicSignals);
-  const ptau = options.ptauFile ?? (await devPtau(power, options.progress));
-  const logger = options.progress.snarkjsLogger();
-  const initial = `${paths.zkey}.initial`;
-  try {
-    await snarkjs.zKey.newZKey(paths.r1cs, ptau, initial, logger);
-    options.progress.done();
-    const label = insecure ? DEV_KEY_LABEL : "royalty setup phase-2 contribution";
-    await snarkjs.zKey.contribute(
-      initial,
-      `${paths.zkey}.tmp`,
-      label,
-      randomBytes(32).toString("hex"),
-      logger,
-    );
-    options.progress.done();
-  } catch (cause) {
-    throw new RoyaltyError(
-      "KEY_SETUP_FAILED",
-      `snarkjs could not make the proving key of set '${params.name}' from ${ptau}: ${(cause as Error).message}`,
-      { cause },
-    );
-  } finally {
-    await rm(initial, { force: true });
-  }
-  await rename(`${paths.zkey}.tmp`, paths.zkey);
+  const ptau = options.ptauFile
+    ? await ceremonyKeys(params, options.ptauFile, options.progress)
+    : await devKeys(params, power, options.progress);
 
   const origin = insecure
     ? `${DEV_KEY_LABEL} (ptau: ${DEV_PTAU_LABEL})`

@@ -25,6 +25,5 @@ export function artifactPaths(params: CircuitParams) {
   };
 }
 
-export const ptauPath = (power: number) => join(BUILD_ROOT, "ptau", `dev_${power}.ptau`);
 
 export const fromRoot = (path: string) => relative(PROJECT_ROOT, path);

@@ -23,10 +23,10 @@ describe("royalty setup --params test", () => {
   it("should label every key artifact as insecure when made from the dev ptau", () => {
     const vkey = JSON.parse(readFileSync(first.artifacts.verificationKey, "utf8"));
     expect(vkey.insecure).toBe(true);
-    expect(vkey._origin).toMatch(/INSECURE development key/);
+    expect(vkey._origin).toMatch(/INSECURE dev key/);
     const verifier = readFileSync(first.artifacts.verifierSol, "utf8");
     expect(verifier).toMatch(/^\/\/ SPDX-License-Identifier/);
-    expect(verifier).toMatch(/INSECURE development key/);
+    expect(verifier).toMatch(/INSECURE dev key/);
     expect(verifier).toMatch(/contract RoyaltyVerifier_test/);
   });
 

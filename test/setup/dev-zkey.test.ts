@@ -1,0 +1,293 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import * as ffjavascript from "ffjavascript";
+import * as snarkjs from "snarkjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadParams } from "../../core/params.ts";
+import { sampleBatch } from "../../prover/sample-batch.ts";
+import { encodeWtns, loadWitnessCalculator } from "../../prover/witness.ts";
+import { writeDevPtau } from "../../scripts/setup/dev-ptau.ts";
+import { type DevKeySecrets, writeDevZkey } from "../../scripts/setup/dev-zkey.ts";
+import { ptauPowerFor } from "../../scripts/setup/keys.ts";
+import { artifactPaths } from "../../scripts/setup/paths.ts";
+
+const run = promisify(execFile);
+const CIRCOM2_CLI = createRequire(import.meta.url).resolve("circom2/cli.js");
+const PTAU_SECRETS = { tau: 0x1234_5678_9abc_def0n, alpha: 987_654_321n, beta: 55_555n };
+const R = 21888242871839275222246405745257275088548364400416903679930327383123045576961n;
+const LABEL = "dev-zkey test contribution";
+
+// Public a, b; private x and an input no constraint uses (its A, B, C points are zero);
+// constants other than +-1 in the linear combinations.
+const TINY_CIRCOM = `pragma circom 2.0.0;
+template Tiny() {
+  signal input a;
+  signal input b;
+  signal input x;
+  signal input unused;
+  signal output y;
+  signal output z;
+  signal t;
+  t <== (3 * x + 5 * a) * (x - b);
+  y <== t * t + 7 * a;
+  z <== x * b - 2 * t;
+}
+component main {public [a, b]} = Tiny();
+`;
+const TINY_INPUT = { a: 3, b: 11, x: 5, unused: 0 };
+
+let dir: string;
+let r1cs: string;
+let wasm: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "dev-zkey-test-"));
+  await writeFile(join(dir, "tiny.circom"), TINY_CIRCOM);
+  // circom2 runs in a WASI sandbox that sees only paths relative to its working directory.
+  await run(process.execPath, [CIRCOM2_CLI, "tiny.circom", "--r1cs", "--wasm", "-o", "."], {
+    cwd: dir,
+  });
+  r1cs = join(dir, "tiny.r1cs");
+  wasm = join(dir, "tiny_js", "tiny.wasm");
+});
+
+afterAll(async () => {
+  // snarkjs caches one multi-threaded curve per process; its workers would outlive the file.
+  const cached = (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null })
+    .curve_bn128;
+  await cached?.terminate();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** ptau/zkey container: magic, version u32, count u32, then (type u32, size u64, data)*. */
+function sections(file: Buffer): Map<number, Buffer> {
+  const out = new Map<number, Buffer>();
+  const count = file.readUInt32LE(8);
+  let at = 12;
+  for (let i = 0; i < count; i++) {
+    const type = file.readUInt32LE(at);
+    const size = Number(file.readBigUInt64LE(at + 4));
+    out.set(type, file.subarray(at + 12, at + 12 + size));
+    at += 12 + size;
+  }
+  expect(at).toBe(file.length);
+  return out;
+}
+
+async function zkeySections(path: string): Promise<Map<number, Buffer>> {
+  return sections(await readFile(path));
+}
+
+function expectSectionsEqual(
+  ours: Map<number, Buffer>,
+  theirs: Map<number, Buffer>,
+  ids: number[],
+) {
+  for (const id of ids) {
+    const a = ours.get(id);
+    const b = theirs.get(id);
+    expect(a?.length, `section ${id} size`).toBe(b?.length);
+    expect(a?.equals(b ?? Buffer.alloc(0)), `section ${id} bytes`).toBe(true);
+  }
+}
+
+function captureLogger() {
+  const lines: string[] = [];
+  const keep = (m: string) => lines.push(m);
+  return { lines, logger: { debug: keep, info: keep, warn: keep, error: keep, log: keep } };
+}
+
+async function ptauOfPower(power: number): Promise<string> {
+  const path = join(dir, `dev_${power}.ptau`);
+  if (!existsSync(path)) await writeDevPtau({ power, path, secrets: PTAU_SECRETS });
+  return path;
+}
+
+/** The domain power snarkjs picks for the tiny circuit (header of the zkey it writes). */
+async function tinyPower(zkey: string): Promise<number> {
+  const domainSize = (await zkeySections(zkey)).get(2)!.readUInt32LE(4 + 32 + 4 + 32 + 8);
+  return Math.log2(domainSize);
+}
+
+function randomFr(): bigint {
+  return BigInt(`0x${createHash("sha256").update(String(Math.random())).digest("hex")}`) % R;
+}
+
+// snarkjs zkey beacon: delta = Fr.fromRng(ChaCha(sha256^(2^exp)(hash))), read as Montgomery.
+async function beaconDelta(hashHex: string, numIterationsExp: number): Promise<bigint> {
+  let h: Buffer = Buffer.from(hashHex, "hex");
+  for (let i = 0; i < 2 ** numIterationsExp; i++) h = createHash("sha256").update(h).digest();
+  const seed = Array.from({ length: 8 }, (_, i) => h.readUInt32BE(i * 4));
+  const curve = await snarkjs.curves.getCurveFromName("bn128");
+  return curve.Fr.toObject(curve.Fr.fromRng(new ffjavascript.ChaCha(seed))) as bigint;
+}
+
+async function proveAndVerify(zkey: string, input: Record<string, unknown>) {
+  const vk = await snarkjs.zKey.exportVerificationKey(zkey);
+  const { proof, publicSignals } = await snarkjs.groth16.fullProve(input, wasm, zkey);
+  return { vk, proof, publicSignals: publicSignals as string[] };
+}
+
+describe("writeDevZkey on a tiny circuit", () => {
+  let power: number;
+  let initial: string;
+
+  beforeAll(async () => {
+    // snarkjs's own key from a roomy ptau, to learn the domain size.
+    initial = join(dir, "snarkjs_roomy.zkey");
+    await snarkjs.zKey.newZKey(r1cs, await ptauOfPower(8), initial);
+    power = await tinyPower(initial);
+  });
+
+  // With delta = 1 the key is exactly `zkey new`'s, apart from section 10 carrying one
+  // contribution record after the identical circuit hash.
+  it.each([
+    ["a ptau of exactly the domain power (H from the ptau's extra top level)", 0],
+    ["a larger ptau", 3],
+  ])("with delta = 1 equals snarkjs zkey new, %s", async (_, extra) => {
+    const ptau = await ptauOfPower(power + extra);
+    const theirs = join(dir, `snarkjs_${extra}.zkey`);
+    const ours = join(dir, `ours_${extra}.zkey`);
+    await snarkjs.zKey.newZKey(r1cs, ptau, theirs);
+    const stages = new Set<string>();
+    await writeDevZkey({
+      r1csPath: r1cs,
+      zkeyPath: ours,
+      ptauPath: ptau,
+      secrets: { ...PTAU_SECRETS, delta: 1n },
+      label: LABEL,
+      onProgress: (stage) => stages.add(stage),
+    });
+    const a = await zkeySections(ours);
+    const b = await zkeySections(theirs);
+    expect([...a.keys()]).toEqual([...b.keys()]); // same sections, same order
+    expectSectionsEqual(a, b, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(a.get(10)!.subarray(0, 64).equals(b.get(10)!.subarray(0, 64)), "circuit hash").toBe(
+      true,
+    );
+    expect(b.get(10)!.readUInt32LE(64)).toBe(0);
+    expect(a.get(10)!.readUInt32LE(64)).toBe(1);
+    expect(stages).toEqual(
+      new Set([
+        "lagrange",
+        "qap",
+        "IC",
+        "H",
+        "H (circuit hash)",
+        "C",
+        "A",
+        "B1",
+        "B2",
+        "contribution",
+      ]),
+    );
+  });
+
+  it("with a beacon's delta equals snarkjs zkey new + zkey beacon in sections 1-9", async () => {
+    const ptau = await ptauOfPower(power);
+    const init = join(dir, "beacon_0.zkey");
+    const theirs = join(dir, "beacon_1.zkey");
+    const ours = join(dir, "beacon_ours.zkey");
+    const hash = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20";
+    await snarkjs.zKey.newZKey(r1cs, ptau, init);
+    await snarkjs.zKey.beacon(init, theirs, "beacon", hash, 10);
+    const delta = await beaconDelta(hash, 10);
+    await writeDevZkey({
+      r1csPath: r1cs,
+      zkeyPath: ours,
+      ptauPath: ptau,
+      secrets: { ...PTAU_SECRETS, delta },
+      label: LABEL,
+    });
+    const a = await zkeySections(ours);
+    const b = await zkeySections(theirs);
+    expectSectionsEqual(a, b, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Circuit hash, count and deltaAfter agree; the proof-of-knowledge keys are random.
+    expect(
+      a
+        .get(10)!
+        .subarray(0, 64 + 4 + 64)
+        .equals(b.get(10)!.subarray(0, 64 + 4 + 64)),
+    ).toBe(true);
+  });
+
+  it("with a random delta proves, verifies, and passes snarkjs zkey verify", async () => {
+    const ptau = await ptauOfPower(power + 1);
+    const zkey = join(dir, "random_delta.zkey");
+    await writeDevZkey({
+      r1csPath: r1cs,
+      zkeyPath: zkey,
+      ptauPath: ptau,
+      secrets: { ...PTAU_SECRETS, delta: randomFr() },
+      label: LABEL,
+    });
+    const { vk, proof, publicSignals } = await proveAndVerify(zkey, TINY_INPUT);
+    const t = (3 * 5 + 5 * 3) * (5 - 11);
+    expect(publicSignals).toEqual([String(t * t + 21), String(5 * 11 - 2 * t), "3", "11"]);
+    expect(await snarkjs.groth16.verify(vk, publicSignals, proof)).toBe(true);
+    const tampered = [...publicSignals];
+    tampered[3] = "12";
+    expect(await snarkjs.groth16.verify(vk, tampered, proof)).toBe(false);
+
+    const { lines, logger } = captureLogger();
+    expect(await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, zkey, logger)).toBe(true);
+    expect(lines.some((l) => l.includes(`contribution #1 ${LABEL}:`))).toBe(true);
+  });
+
+  it("refuses secrets the ptau was not made from, leaving no file", async () => {
+    const ptau = await ptauOfPower(power);
+    const zkey = join(dir, "wrong.zkey");
+    const wrong: DevKeySecrets = { ...PTAU_SECRETS, alpha: PTAU_SECRETS.alpha + 1n, delta: 7n };
+    const base = { r1csPath: r1cs, zkeyPath: zkey, ptauPath: ptau, label: LABEL };
+    await expect(writeDevZkey({ ...base, secrets: wrong })).rejects.toThrow(/alpha/);
+    await expect(
+      writeDevZkey({ ...base, secrets: { ...PTAU_SECRETS, delta: 0n } }),
+    ).rejects.toThrow(/delta/);
+    await expect(
+      writeDevZkey({
+        ...base,
+        ptauPath: await ptauOfPower(power - 1),
+        secrets: { ...PTAU_SECRETS, delta: 7n },
+      }),
+    ).rejects.toThrow(/power/);
+    await expect(stat(zkey)).rejects.toThrow();
+    await expect(stat(`${zkey}.tmp`)).rejects.toThrow();
+  });
+});
+
+const testBuild = artifactPaths(loadParams("test"));
+const testBuilt = existsSync(testBuild.r1cs) && existsSync(testBuild.wasm);
+
+describe.skipIf(!testBuilt)("writeDevZkey on the project's test circuit", () => {
+  it("proves and verifies a sample batch; a tampered public signal fails", async () => {
+    const info = await snarkjs.r1cs.info(testBuild.r1cs);
+    const power = ptauPowerFor(info.nConstraints, info.nPubInputs + info.nOutputs);
+    const ptau = join(dir, "dev_test.ptau");
+    await writeDevPtau({ power, path: ptau, secrets: PTAU_SECRETS });
+    const zkey = join(dir, "royalty_batch_test.zkey");
+    await writeDevZkey({
+      r1csPath: testBuild.r1cs,
+      zkeyPath: zkey,
+      ptauPath: ptau,
+      secrets: { ...PTAU_SECRETS, delta: randomFr() },
+      label: LABEL,
+    });
+    const calculate = await loadWitnessCalculator(testBuild.wasm, testBuild.witnessCalculator);
+    const witness = await calculate(sampleBatch(loadParams("test")).input);
+    const { proof, publicSignals } = await snarkjs.groth16.prove(zkey, {
+      type: "mem",
+      data: encodeWtns(witness),
+    });
+    const vk = await snarkjs.zKey.exportVerificationKey(zkey);
+    expect(await snarkjs.groth16.verify(vk, publicSignals, proof)).toBe(true);
+    const tampered = [...(publicSignals as string[])];
+    tampered[0] = String((BigInt(tampered[0]!) + 1n) % R);
+    expect(await snarkjs.groth16.verify(vk, tampered, proof)).toBe(false);
+  });
+});
