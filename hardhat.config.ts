@@ -6,13 +6,17 @@ import { defineConfig } from "hardhat/config";
 // otherwise it tries to download a compiler (TOOLCHAIN.md).
 const require = createRequire(import.meta.url);
 const SOLJSON = require.resolve("solc/soljson.js");
+const optimizer = { enabled: true, runs: 1000 };
 
 export default defineConfig({
   plugins: [hardhatViem],
   solidity: {
-    version: "0.8.28",
-    path: SOLJSON,
-    settings: { optimizer: { enabled: true, runs: 1000 } },
+    compilers: [{ version: "0.8.28", path: SOLJSON, settings: { optimizer } }],
+    // The rollup compiles through the IR pipeline (cheaper settlement); the Poseidon libraries
+    // must not: their unrolled rounds outgrow the contract size limit there.
+    overrides: {
+      "contracts/RoyaltyRollup.sol": { version: "0.8.28", path: SOLJSON, settings: { viaIR: true, optimizer } },
+    },
     // On-chain Poseidon is linked as libraries, so their artifacts are needed for deployment.
     npmFilesToBuild: [
       "poseidon-solidity/PoseidonT3.sol",

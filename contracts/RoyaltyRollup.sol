@@ -67,7 +67,7 @@ contract RoyaltyRollup is IRoyaltyRollup {
     mapping(uint64 => Asset) public assets;
     mapping(address => uint32) public accountIdOf;
     address[] public accounts;
-    /// @dev Two 128-bit balances per slot (ids 2k and 2k+1): recipients of one split get
+    /// @dev Two 128-bit balances per slot (ids 2k+1 and 2k+2): recipients of one split get
     ///      consecutive ids, so one settlement write often credits two of them.
     mapping(uint256 => uint256) private claimablePairs;
     uint256 public settledBatches;
@@ -256,7 +256,7 @@ contract RoyaltyRollup is IRoyaltyRollup {
         // Ids need no check: the proof routes credits only to ids of registered splits.
         for (uint256 i; i < recipientSlots; i++) {
             uint32 id = ids[i];
-            if (id != 0) claimablePairs[id >> 1] += credits[i] << (128 * (id & 1));
+            if (id != 0) claimablePairs[(id - 1) >> 1] += credits[i] << (128 * ((id - 1) & 1));
         }
         settledBatches = batchNumber;
         eventsRootOf[batchNumber] = batch.eventsRoot;
@@ -278,7 +278,7 @@ contract RoyaltyRollup is IRoyaltyRollup {
     /// @notice Royalties `account` can claim now.
     function claimable(address account) public view returns (uint256) {
         uint32 id = accountIdOf[account];
-        return id == 0 ? 0 : uint128(claimablePairs[id >> 1] >> (128 * (id & 1)));
+        return id == 0 ? 0 : uint128(claimablePairs[(id - 1) >> 1] >> (128 * ((id - 1) & 1)));
     }
 
     // ---------------------------------------------------------------- internals
@@ -287,7 +287,7 @@ contract RoyaltyRollup is IRoyaltyRollup {
         uint256 amount = claimable(account);
         if (amount == 0) revert RoyaltyRollup__NothingPending();
         uint32 id = accountIdOf[account];
-        claimablePairs[id >> 1] -= amount << (128 * (id & 1));
+        claimablePairs[(id - 1) >> 1] -= amount << (128 * ((id - 1) & 1));
         _push(account, amount);
         emit Claimed(account, account, amount);
     }
