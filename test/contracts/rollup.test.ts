@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { payerKeyHash, publicKeyOf } from "../../core/eddsa.ts";
 import { domainOf } from "../../core/event.ts";
 import { computeShares, splitHash } from "../../core/split.ts";
+import { samplePrivateKey } from "../../prover/sample-batch.ts";
 import { deployScenario, increaseTime, params, prepare } from "./fixture.ts";
 
 type Scenario = Awaited<ReturnType<typeof deployScenario>>;
@@ -57,6 +58,20 @@ describe("RoyaltyRollup registration", () => {
     await expect(asOwner.write.registerAsset([7n, [x, zero], [5000, 5000]])).rejects.toThrow(/zero recipient/);
     await expect(asOwner.write.registerAsset([7n, [x, x], [5000, 5000]])).rejects.toThrow(/duplicate recipient/);
     await expect(asOwner.write.registerAsset([1001n, [x], [10000]])).rejects.toThrow(/RoyaltyRollup__AssetExists/);
+  });
+
+  it("should rotate a payer's key only after the delay", async () => {
+    const payer = s.payers[1]!;
+    const asPayer = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, { client: { wallet: s.wallets.payerB } });
+    const next = publicKeyOf(samplePrivateKey("rotated-key"));
+    const before = await s.rollup.read.keyHashOf([payer.address]);
+    await asPayer.write.requestKeyRotation([next[0], next[1]]);
+    await expect(s.rollup.write.applyKeyRotation([payer.address])).rejects.toThrow(/RoyaltyRollup__TooEarly/);
+    expect(await s.rollup.read.keyHashOf([payer.address])).toBe(before);
+    await increaseTime(s.connection, 3601);
+    await s.rollup.write.applyKeyRotation([payer.address]); // anyone may apply it
+    expect(await s.rollup.read.keyHashOf([payer.address])).toBe(payerKeyHash(s.domain, BigInt(payer.address), next));
+    await expect(s.rollup.write.applyKeyRotation([payer.address])).rejects.toThrow(/RoyaltyRollup__NothingPending/);
   });
 
   it("should let only the owner update a split, effective after the delay", async () => {
