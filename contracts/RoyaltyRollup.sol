@@ -49,11 +49,17 @@ contract RoyaltyRollup is IRoyaltyRollup {
 
     uint256 private constant BPS_DENOMINATOR = 10_000;
 
+    /// @notice ERC-20 of this deployment, or address(0) for ETH.
     address public immutable token;
+    /// @notice snarkjs-generated Groth16 verifier of the batch circuit.
     address public immutable verifier;
+    /// @notice Poseidon(chainId, address(this)): every event hash and key hash is bound to it.
     uint256 public immutable domain;
+    /// @notice Seconds between a withdrawal or key-rotation request and its effect.
     uint256 public immutable withdrawalDelay;
+    /// @notice Seconds between a split update request and its effect.
     uint256 public immutable splitDelay;
+    /// @notice Circuit sizes N, K, A, P, R and the packing widths derived from them.
     uint256 public immutable eventSlots;
     uint256 public immutable maxRecipients;
     uint256 public immutable assetSlots;
@@ -63,14 +69,20 @@ contract RoyaltyRollup is IRoyaltyRollup {
     uint256 public immutable packedWords;
     bytes4 private immutable verifySelector;
 
+    /// @notice Per payer: key hash, settled chain head, escrow and pending changes.
     mapping(address => Payer) public payers;
+    /// @notice Per asset: split hash, owner and a pending split update.
     mapping(uint64 => Asset) public assets;
+    /// @notice Account id of a recipient address (0: none yet).
     mapping(address => uint32) public accountIdOf;
+    /// @notice Recipient addresses by account id - 1.
     address[] public accounts;
     /// @dev Two 128-bit balances per slot (ids 2k+1 and 2k+2): recipients of one split get
     ///      consecutive ids, so one settlement write often credits two of them.
     mapping(uint256 => uint256) private claimablePairs;
+    /// @notice Number of the last settled batch (batches settle strictly in order from 1).
     uint256 public settledBatches;
+    /// @notice Events root of each settled batch: the anchor of event receipts.
     mapping(uint256 => uint256) public eventsRootOf;
     uint256 private locked = 1;
 
