@@ -1,10 +1,11 @@
 import { Command } from "commander";
 import { RoyaltyError } from "../core/errors.ts";
+import { benchIngestCommand } from "./commands/bench-ingest.ts";
 import { circuitInfoCommand } from "./commands/circuit-info.ts";
 import { deployCommand } from "./commands/deploy.ts";
-import { gasReportCommand } from "./gas/gas-report.ts";
 import { proveCommand } from "./commands/prove.ts";
 import { setupCommand } from "./commands/setup.ts";
+import { gasReportCommand } from "./gas/gas-report.ts";
 
 const program = new Command()
   .name("royalty")
@@ -40,22 +41,41 @@ program
 
 program
   .command("deploy")
-  .description("deploy RoyaltyRollup and the set's verifier; writes a deployment JSON the other commands read")
+  .description(
+    "deploy RoyaltyRollup and the set's verifier; writes a deployment JSON the other commands read",
+  )
   .option("--params <set>", "parameter set whose verifier to deploy", "default")
   .option("--chain <type>", "chain type: l1 or op (in-process unless --rpc)", "l1")
   .option("--rpc <url>", "JSON-RPC endpoint (key from ROYALTY_DEPLOYER_KEY)")
   .option("--token <address>", "ERC-20 token of the deployment (default: ETH)")
   .option("--withdrawal-delay <seconds>", "delay of withdrawals and key rotations", "3600")
   .option("--split-delay <seconds>", "delay of split updates", "3600")
-  .option("--out <file>", "deployment JSON path (default: deployments/<chainId>-<chain>-<set>.json)")
+  .option(
+    "--out <file>",
+    "deployment JSON path (default: deployments/<chainId>-<chain>-<set>.json)",
+  )
   .action(deployCommand);
 
 program
   .command("gas-report")
-  .description("gas of settleBatch per event for each built set on l1 and op, beside direct L1 transfers")
+  .description(
+    "gas of settleBatch per event for each built set on l1 and op, beside direct L1 transfers",
+  )
   .option("--params <set>", "only this parameter set")
   .option("--json", "print one JSON line")
   .action(gasReportCommand);
+
+const bench = program.command("bench").description("benchmarks that print figures");
+bench
+  .command("ingest")
+  .description(
+    "sustained accepted events/s of the ingest API (bulk and single requests), p50/p99, baseline verify rate",
+  )
+  .option("--seconds <n>", "seconds of load per mode", "10")
+  .option("--json", "print one JSON line")
+  .action((options: { seconds: string; json?: boolean }) =>
+    benchIngestCommand({ json: options.json, seconds: Number(options.seconds) }),
+  );
 
 try {
   await program.parseAsync();

@@ -91,7 +91,12 @@ export class InMemoryChainView implements ChainView {
   /** The whole view as JSON (bigints as strings): the chain watcher saves it with its block. */
   snapshot(): string {
     return JSON.stringify(
-      { payers: [...this.payers], assets: [...this.assets], accounts: [...this.accounts], balances: [...this.balances] },
+      {
+        payers: [...this.payers],
+        assets: [...this.assets],
+        accounts: [...this.accounts],
+        balances: [...this.balances],
+      },
       (_, value) => (typeof value === "bigint" ? `${value}n` : value),
     );
   }

@@ -7,17 +7,23 @@ import { baseSepolia, optimismSepolia, sepolia } from "viem/chains";
 import { RoyaltyError } from "../../core/errors.ts";
 import { loadParams } from "../../core/params.ts";
 import { type Deployment, deployRollup, ETH } from "../deploy/deploy-rollup.ts";
-import { artifactPaths, PROJECT_ROOT } from "../setup/paths.ts";
 import { readManifest } from "../setup/manifest.ts";
+import { artifactPaths, PROJECT_ROOT } from "../setup/paths.ts";
 
 /** Testnets known by viem's chain definitions; an OP-stack chain settles with the op chain type. */
 const KNOWN_CHAINS = [sepolia, baseSepolia, optimismSepolia];
 
-async function describeRpc(url: string): Promise<{ chainId: number; name: string; chainType: "l1" | "op" | undefined }> {
+async function describeRpc(
+  url: string,
+): Promise<{ chainId: number; name: string; chainType: "l1" | "op" | undefined }> {
   const chainId = await createPublicClient({ transport: http(url) }).getChainId();
   const known = KNOWN_CHAINS.find((c) => c.id === chainId);
   if (!known) return { chainId, name: `chain ${chainId}`, chainType: undefined };
-  return { chainId, name: known.name, chainType: "sourceId" in known && known.sourceId !== undefined ? "op" : "l1" };
+  return {
+    chainId,
+    name: known.name,
+    chainType: "sourceId" in known && known.sourceId !== undefined ? "op" : "l1",
+  };
 }
 
 export interface DeployCommandOptions {
@@ -38,18 +44,28 @@ export interface DeployCommandOptions {
 export async function deployCommand(options: DeployCommandOptions): Promise<void> {
   const params = loadParams(options.params);
   if (!existsSync(artifactPaths(params).verifierSol)) {
-    throw new RoyaltyError("NO_VERIFIER", `no verifier for set '${params.name}': run \`royalty setup --params ${params.name}\` first`);
+    throw new RoyaltyError(
+      "NO_VERIFIER",
+      `no verifier for set '${params.name}': run \`royalty setup --params ${params.name}\` first`,
+    );
   }
   const key = process.env.ROYALTY_DEPLOYER_KEY;
   if (options.rpc && !key) {
-    throw new RoyaltyError("NO_DEPLOYER_KEY", "set ROYALTY_DEPLOYER_KEY to the 0x-prefixed private key that pays for the deployment");
+    throw new RoyaltyError(
+      "NO_DEPLOYER_KEY",
+      "set ROYALTY_DEPLOYER_KEY to the 0x-prefixed private key that pays for the deployment",
+    );
   }
   await hre.tasks.getTask("build").run({ quiet: true });
   // A known testnet decides the chain type itself (Base Sepolia and OP Sepolia are OP-stack).
   const remote = options.rpc ? await describeRpc(options.rpc) : undefined;
   const chainType = remote?.chainType ?? options.chain;
   const connection = options.rpc
-    ? await hre.network.create({ network: "rpc", chainType, override: { url: options.rpc, accounts: [key as string] } })
+    ? await hre.network.create({
+        network: "rpc",
+        chainType,
+        override: { url: options.rpc, accounts: [key as string] },
+      })
     : await hre.network.create({ network: options.chain });
   const { viem } = connection;
   const publicClient = await viem.getPublicClient();
@@ -75,10 +91,14 @@ export async function deployCommand(options: DeployCommandOptions): Promise<void
     insecureKeys: readManifest(artifactPaths(params).manifest).keys?.insecure ?? true,
     ...(options.rpc ? { rpc: options.rpc } : {}),
   };
-  const out = options.out ?? join(PROJECT_ROOT, "deployments", `${chainId}-${chainType}-${params.name}.json`);
+  const out =
+    options.out ?? join(PROJECT_ROOT, "deployments", `${chainId}-${chainType}-${params.name}.json`);
   await mkdir(join(out, ".."), { recursive: true });
   await writeFile(out, `${JSON.stringify(deployment, null, 2)}\n`);
   console.log(JSON.stringify({ level: "info", msg: "deployed", ...deployment, file: out }));
-  if (!options.rpc) console.log("note: in-process chain; it ends with this command. Use --rpc URL for a lasting deployment.");
+  if (!options.rpc)
+    console.log(
+      "note: in-process chain; it ends with this command. Use --rpc URL for a lasting deployment.",
+    );
   await connection.close();
 }

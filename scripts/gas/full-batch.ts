@@ -6,14 +6,15 @@ import type { CircuitParams } from "../../core/params.ts";
 import { batchCalldata, proofCalldata } from "../../prover/calldata.ts";
 import { proveBatch } from "../../prover/groth16.ts";
 import { samplePrivateKey, signLastHeads } from "../../prover/sample-batch.ts";
-import { artifactPaths } from "../setup/paths.ts";
 import { deployRollup } from "../deploy/deploy-rollup.ts";
+import { artifactPaths } from "../setup/paths.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: hardhat-viem helpers are typed per artifact name.
 type Viem = any;
 
 /** Recipient j of the scenario: a fixed address nobody holds a key for (it only receives). */
-export const recipientAddress = (j: number) => `0x${(0xabc0000 + j).toString(16).padStart(40, "0")}` as `0x${string}`;
+export const recipientAddress = (j: number) =>
+  `0x${(0xabc0000 + j).toString(16).padStart(40, "0")}` as `0x${string}`;
 
 /**
  * A deployment whose batches fill every slot of the set: P registered and funded payers, A assets
@@ -21,7 +22,8 @@ export const recipientAddress = (j: number) => `0x${(0xabc0000 + j).toString(16)
  */
 export async function fullBatchScenario(viem: Viem, params: CircuitParams, token?: `0x${string}`) {
   const wallets = await viem.getWalletClients();
-  if (wallets.length < params.P + 1) throw new Error(`need ${params.P + 1} funded accounts, have ${wallets.length}`);
+  if (wallets.length < params.P + 1)
+    throw new Error(`need ${params.P + 1} funded accounts, have ${wallets.length}`);
   const { rollup } = await deployRollup(viem, { params, token });
   const publicClient = await viem.getPublicClient();
   const domain = domainOf(BigInt(await publicClient.getChainId()), rollup.address);
@@ -34,14 +36,25 @@ export async function fullBatchScenario(viem: Viem, params: CircuitParams, token
     const [x, y] = publicKeyOf(privateKey);
     await as.write.registerPayer([x, y]);
     await as.write.deposit([10n ** 21n], { value: 10n ** 21n });
-    payers.push({ privateKey, state: { address: BigInt(wallet.account.address), pubKey: publicKeyOf(privateKey), head: 0n } as PayerState });
+    payers.push({
+      privateKey,
+      state: {
+        address: BigInt(wallet.account.address),
+        pubKey: publicKeyOf(privateKey),
+        head: 0n,
+      } as PayerState,
+    });
   }
 
   const assets: AssetState[] = [];
   for (let a = 0; a < params.A; a++) {
     const count = params.K;
-    const recipients = Array.from({ length: count }, (_, k) => recipientAddress((a * params.K + k) % params.R));
-    const bps = Array.from({ length: count }, (_, k) => (k === 0 ? 10_000 - 1111 * (count - 1) : 1111));
+    const recipients = Array.from({ length: count }, (_, k) =>
+      recipientAddress((a * params.K + k) % params.R),
+    );
+    const bps = Array.from({ length: count }, (_, k) =>
+      k === 0 ? 10_000 - 1111 * (count - 1) : 1111,
+    );
     const assetId = BigInt(5001 + a);
     await rollup.write.registerAsset([assetId, recipients, bps]);
     const ids: bigint[] = [];
@@ -56,7 +69,10 @@ export async function fullBatchScenario(viem: Viem, params: CircuitParams, token
     const round = seq;
     const events: RoyaltyEvent[] = Array.from({ length: params.N }, (_, i) => ({
       payer: (payers[i % params.P] as (typeof payers)[0]).state.address,
-      seq: (round - 1n) * BigInt(Math.ceil(params.N / params.P)) + BigInt(Math.floor(i / params.P)) + 1n,
+      seq:
+        (round - 1n) * BigInt(Math.ceil(params.N / params.P)) +
+        BigInt(Math.floor(i / params.P)) +
+        1n,
       assetId: (assets[i % params.A] as AssetState).assetId,
       amount: 1_000_000_007n * BigInt(i + 1) + BigInt(i * 7919),
       ref: BigInt(i),
@@ -76,7 +92,13 @@ export async function fullBatchScenario(viem: Viem, params: CircuitParams, token
       const slot = built.payerSlots.indexOf(p.state.address);
       p.state = { ...p.state, head: built.publicData.newHead[slot] as bigint };
     }
-    return { built, events, assets, calldata: batchCalldata(params, built), proof: proofCalldata(proven.proof) };
+    return {
+      built,
+      events,
+      assets,
+      calldata: batchCalldata(params, built),
+      proof: proofCalldata(proven.proof),
+    };
   }
 
   return { rollup, publicClient, nextBatch, assets };

@@ -24,7 +24,13 @@ export interface GasRow {
  * transfer per non-zero share from the marketplace to each recipient, as a marketplace that reads
  * ERC-2981 royaltyInfo and forwards through a splitter would. Measured as real transactions.
  */
-async function baselineGasPerEvent(viem: any, events: RoyaltyEvent[], assets: AssetState[], params: CircuitParams) {
+async function baselineGasPerEvent(
+  // biome-ignore lint/suspicious/noExplicitAny: hardhat-viem helpers are typed per artifact name.
+  viem: any,
+  events: RoyaltyEvent[],
+  assets: AssetState[],
+  params: CircuitParams,
+) {
   const token = await viem.deployContract("MockERC20");
   const [marketplace] = await viem.getWalletClients();
   await token.write.mint([marketplace.account.address, 10n ** 30n]);
@@ -51,10 +57,21 @@ async function measure(params: CircuitParams, chain: "l1" | "op"): Promise<GasRo
   const scenario = await fullBatchScenario(viem, params);
   const settle = async (batchNumber: bigint) => {
     const batch = await scenario.nextBatch();
-    const hash = await scenario.rollup.write.settleBatch([batchNumber, batch.calldata, batch.proof]);
+    const hash = await scenario.rollup.write.settleBatch([
+      batchNumber,
+      batch.calldata,
+      batch.proof,
+    ]);
     await scenario.publicClient.waitForTransactionReceipt({ hash });
-    const raw = (await connection.provider.request({ method: "eth_getTransactionReceipt", params: [hash] })) as Record<string, string>;
-    return { batch, gas: Number(BigInt(raw.gasUsed as string)), l1Gas: raw.l1GasUsed ? Number(BigInt(raw.l1GasUsed)) : undefined };
+    const raw = (await connection.provider.request({
+      method: "eth_getTransactionReceipt",
+      params: [hash],
+    })) as Record<string, string>;
+    return {
+      batch,
+      gas: Number(BigInt(raw.gasUsed as string)),
+      l1Gas: raw.l1GasUsed ? Number(BigInt(raw.l1GasUsed)) : undefined,
+    };
   };
   const first = await settle(1n);
   const second = await settle(2n);
@@ -71,10 +88,16 @@ async function measure(params: CircuitParams, chain: "l1" | "op"): Promise<GasRo
   };
 }
 
-export async function gasReportCommand(options: { params?: string; json?: boolean }): Promise<void> {
+export async function gasReportCommand(options: {
+  params?: string;
+  json?: boolean;
+}): Promise<void> {
   const sets = options.params ? [options.params] : paramSetNames();
-  const built = sets.map(loadParams).filter((p) => existsSync(artifactPaths(p).zkey) && existsSync(artifactPaths(p).verifierSol));
-  if (built.length === 0) throw new Error("no parameter set has keys yet: run `royalty setup --params test` first");
+  const built = sets
+    .map(loadParams)
+    .filter((p) => existsSync(artifactPaths(p).zkey) && existsSync(artifactPaths(p).verifierSol));
+  if (built.length === 0)
+    throw new Error("no parameter set has keys yet: run `royalty setup --params test` first");
   await hre.tasks.getTask("build").run({ quiet: true });
   const rows: GasRow[] = [];
   for (const params of built) {
@@ -84,9 +107,13 @@ export async function gasReportCommand(options: { params?: string; json?: boolea
     console.log(JSON.stringify({ rows }));
     return;
   }
-  console.log("| params | chain | gas per batch | gas per event | baseline gas per event (L1 transfers) | OP L1 data gas | first batch gas |");
+  console.log(
+    "| params | chain | gas per batch | gas per event | baseline gas per event (L1 transfers) | OP L1 data gas | first batch gas |",
+  );
   console.log("|---|---|---|---|---|---|---|");
   for (const r of rows) {
-    console.log(`| ${r.params} | ${r.chain} | ${r.gasPerBatch} | ${r.gasPerEvent} | ${r.baselineGasPerEvent} | ${r.l1DataGas ?? "-"} | ${r.firstBatchGas} |`);
+    console.log(
+      `| ${r.params} | ${r.chain} | ${r.gasPerBatch} | ${r.gasPerEvent} | ${r.baselineGasPerEvent} | ${r.l1DataGas ?? "-"} | ${r.firstBatchGas} |`,
+    );
   }
 }

@@ -53,7 +53,11 @@ async function devKeys(params: CircuitParams, power: number, progress: Progress)
 }
 
 /** Keys from a public ceremony's ptau: snarkjs `zkey new`, then one random phase-2 contribution. */
-async function ceremonyKeys(params: CircuitParams, ptau: string, progress: Progress): Promise<string> {
+async function ceremonyKeys(
+  params: CircuitParams,
+  ptau: string,
+  progress: Progress,
+): Promise<string> {
   const paths = artifactPaths(params);
   const logger = progress.snarkjsLogger();
   const initial = `${paths.zkey}.initial`;
@@ -61,7 +65,13 @@ async function ceremonyKeys(params: CircuitParams, ptau: string, progress: Progr
     await snarkjs.zKey.newZKey(paths.r1cs, ptau, initial, logger);
     progress.done();
     const entropy = randomBytes(32).toString("hex");
-    await snarkjs.zKey.contribute(initial, `${paths.zkey}.tmp`, "royalty setup phase-2 contribution", entropy, logger);
+    await snarkjs.zKey.contribute(
+      initial,
+      `${paths.zkey}.tmp`,
+      "royalty setup phase-2 contribution",
+      entropy,
+      logger,
+    );
     progress.done();
   } catch (cause) {
     throw new RoyaltyError(

@@ -25,5 +25,4 @@ export function artifactPaths(params: CircuitParams) {
   };
 }
 
-
 export const fromRoot = (path: string) => relative(PROJECT_ROOT, path);

@@ -11,7 +11,10 @@ let cached: Abi | undefined;
 export function rollupAbi(): Abi {
   if (cached) return cached;
   if (!existsSync(ARTIFACT)) {
-    throw new RoyaltyError("NO_CONTRACT_ARTIFACTS", "RoyaltyRollup is not compiled: run `npx hardhat build` (or any royalty command that deploys)");
+    throw new RoyaltyError(
+      "NO_CONTRACT_ARTIFACTS",
+      "RoyaltyRollup is not compiled: run `npx hardhat build` (or any royalty command that deploys)",
+    );
   }
   cached = (JSON.parse(readFileSync(ARTIFACT, "utf8")) as { abi: Abi }).abi;
   return cached;

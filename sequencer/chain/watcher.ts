@@ -41,7 +41,8 @@ interface Pending {
  * RPC errors back off exponentially up to 30 s.
  */
 export class ChainWatcher {
-  private readonly o: Required<Omit<WatcherOptions, "onError" | "onSettled">> & Pick<WatcherOptions, "onError" | "onSettled">;
+  private readonly o: Required<Omit<WatcherOptions, "onError" | "onSettled">> &
+    Pick<WatcherOptions, "onError" | "onSettled">;
   private next: bigint;
   private pending: Pending = { keys: {}, splits: {} };
   private timer: NodeJS.Timeout | undefined;
@@ -75,7 +76,11 @@ export class ChainWatcher {
     let applied = 0;
     while (this.next <= head) {
       const to = this.next + this.o.maxRange - 1n < head ? this.next + this.o.maxRange - 1n : head;
-      const logs = await this.o.client.getLogs({ address: this.o.rollup, fromBlock: this.next, toBlock: to });
+      const logs = await this.o.client.getLogs({
+        address: this.o.rollup,
+        fromBlock: this.next,
+        toBlock: to,
+      });
       for (const log of logs) await this.apply(log);
       applied += logs.length;
       this.next = to + 1n;
@@ -101,7 +106,11 @@ export class ChainWatcher {
   private async apply(log: Log): Promise<void> {
     let decoded: { eventName: string; args: Record<string, unknown> };
     try {
-      decoded = decodeEventLog({ abi: rollupAbi(), data: log.data, topics: log.topics }) as unknown as typeof decoded;
+      decoded = decodeEventLog({
+        abi: rollupAbi(),
+        data: log.data,
+        topics: log.topics,
+      }) as unknown as typeof decoded;
     } catch {
       return; // not one of ours (e.g. a library's)
     }
@@ -123,7 +132,11 @@ export class ChainWatcher {
         break;
       case "KeyRotated": {
         const key = this.pending.keys[String(addr(a.payer))];
-        if (key) v.updatePayer(addr(a.payer), { keyHash: a.keyHash as bigint, pubKey: [BigInt(key[0]), BigInt(key[1])] });
+        if (key)
+          v.updatePayer(addr(a.payer), {
+            keyHash: a.keyHash as bigint,
+            pubKey: [BigInt(key[0]), BigInt(key[1])],
+          });
         delete this.pending.keys[String(addr(a.payer))];
         break;
       }
@@ -142,7 +155,10 @@ export class ChainWatcher {
       case "AssetRegistered":
         v.setAsset(a.assetId as bigint, {
           splitHash: a.splitHash as bigint,
-          split: { recipients: (a.recipientIds as number[]).map(BigInt), bps: (a.bps as number[]).map(Number) },
+          split: {
+            recipients: (a.recipientIds as number[]).map(BigInt),
+            bps: (a.bps as number[]).map(Number),
+          },
         });
         break;
       case "SplitUpdateRequested":
@@ -153,7 +169,11 @@ export class ChainWatcher {
         break;
       case "SplitUpdated": {
         const split = this.pending.splits[String(a.assetId)];
-        if (split) v.setAsset(a.assetId as bigint, { splitHash: a.splitHash as bigint, split: { recipients: split.recipients.map(BigInt), bps: split.bps } });
+        if (split)
+          v.setAsset(a.assetId as bigint, {
+            splitHash: a.splitHash as bigint,
+            split: { recipients: split.recipients.map(BigInt), bps: split.bps },
+          });
         delete this.pending.splits[String(a.assetId)];
         break;
       }
@@ -170,15 +190,24 @@ export class ChainWatcher {
   /** Heads, escrow and balances from the settlement call's own data (the proof vouched for it). */
   private async applySettlement(txHash: `0x${string}`): Promise<void> {
     const tx = await this.o.client.getTransaction({ hash: txHash });
-    const { args } = decodeFunctionData({ abi: rollupAbi(), data: tx.input }) as { args: readonly unknown[] };
-    const batch = args[1] as { payers: readonly `0x${string}`[]; newHeads: readonly bigint[]; packed: readonly bigint[] };
+    const { args } = decodeFunctionData({ abi: rollupAbi(), data: tx.input }) as {
+      args: readonly unknown[];
+    };
+    const batch = args[1] as {
+      payers: readonly `0x${string}`[];
+      newHeads: readonly bigint[];
+      packed: readonly bigint[];
+    };
     const { debits, credits, recipientIds } = unpackWords(this.o.params, batch.packed);
     const v = this.o.view;
     batch.payers.forEach((payer, i) => {
       const address = BigInt(payer);
       const current = address === 0n ? undefined : v.payer(address);
       if (!current) return;
-      v.updatePayer(address, { head: batch.newHeads[i] as bigint, escrow: current.escrow - (debits[i] as bigint) });
+      v.updatePayer(address, {
+        head: batch.newHeads[i] as bigint,
+        escrow: current.escrow - (debits[i] as bigint),
+      });
     });
     const byId = new Map<bigint, bigint>();
     recipientIds.forEach((id, r) => {
@@ -191,7 +220,11 @@ export class ChainWatcher {
   }
 
   private save(): void {
-    const snapshot = { next: String(this.next), view: this.o.view.snapshot(), pending: this.pending };
+    const snapshot = {
+      next: String(this.next),
+      view: this.o.view.snapshot(),
+      pending: this.pending,
+    };
     this.o.progress.setValue(PROGRESS_KEY, JSON.stringify(snapshot));
   }
 

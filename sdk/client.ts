@@ -1,0 +1,284 @@
+import type { Signature } from "../core/eddsa.ts";
+import type { RoyaltyEvent } from "../core/event.ts";
+import { addressToBigInt } from "../core/field.ts";
+import { fastEventHash, fastNextHead } from "../sequencer/crypto/chain.ts";
+import { expandKey, fastSignHead, type SigningKey } from "../sequencer/crypto/eddsa.ts";
+import { RoyaltyApiError } from "./errors.ts";
+
+type Numberish = bigint | number | string;
+
+export interface EventInput {
+  assetId: Numberish;
+  amount: Numberish;
+  ref?: Numberish;
+}
+
+export interface Ack {
+  payer: string;
+  seq: string;
+  eventHash: string;
+  head: string;
+}
+
+export interface RoyaltyClientOptions {
+  baseUrl: string;
+  /** the payer's 0x address */
+  payer: string;
+  /** the payer's Baby Jubjub private key (32 bytes), as core `signHead` takes it */
+  privateKey: Uint8Array;
+  /** Poseidon(chainId, rollupAddress) of the deployment */
+  domain: bigint;
+  /** seq of the next event; default 1 */
+  startSeq?: bigint;
+  /** head after the last event already accepted; default 0 */
+  startHead?: bigint;
+  /** also sign every k-th seq so batches can end inside a long request; default 16 */
+  signEvery?: number;
+  /** how long submit() waits for more events before sending; default 5 ms */
+  bufferMs?: number;
+  /** most events per request; default 100, at most 1000 */
+  maxEventsPerRequest?: number;
+  /** attempts after a network error or a 5xx; default 5 */
+  retries?: number;
+  /** first retry delay, doubled each time; default 50 ms */
+  retryDelayMs?: number;
+}
+
+/** A signed request body, ready to send. */
+export interface PreparedRequest {
+  body: string;
+  events: number;
+}
+
+interface Pending {
+  wire: Record<string, unknown>;
+  head: bigint;
+  seq: bigint;
+  resolve: (ack: Ack) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Wire form of one event (decimal strings), as POST /v1/events takes it. */
+function toWire(payer: string, ev: RoyaltyEvent): Record<string, unknown> {
+  return {
+    payer,
+    seq: ev.seq.toString(),
+    assetId: ev.assetId.toString(),
+    amount: ev.amount.toString(),
+    ...(ev.ref === 0n ? {} : { ref: ev.ref.toString() }),
+  };
+}
+
+const wireSignature = (s: Signature) => ({
+  R8: [s.R8[0].toString(), s.R8[1].toString()],
+  S: s.S.toString(),
+});
+
+/**
+ * A payer's client: keeps the payer's hash chain, signs the last event of every request and
+ * every k-th seq, buffers single submissions into bulk requests, and retries a request with the
+ * same seqs and content after network errors or 5xx answers (the server is idempotent on them).
+ *
+ * Requests of one client go out one at a time, in seq order: the server accepts a payer's events
+ * only in order, so pipelining would turn reordering into SEQ_GAP errors. After a 4xx the local
+ * chain no longer matches the server's; every later call fails with that error until `resync()`.
+ *
+ * @example
+ * const client = new RoyaltyClient({ baseUrl, payer, privateKey, domain });
+ * const ack = await client.submit({ assetId: 7n, amount: 1_000n });
+ */
+export class RoyaltyClient {
+  private readonly opts: Required<Omit<RoyaltyClientOptions, "startSeq" | "startHead">>;
+  private readonly key: SigningKey;
+  private readonly payerInt: bigint;
+  private nextSeqValue: bigint;
+  private headValue: bigint;
+  private buffer: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> = Promise.resolve();
+  private failure: RoyaltyApiError | undefined;
+
+  constructor(options: RoyaltyClientOptions) {
+    this.opts = {
+      signEvery: 16,
+      bufferMs: 5,
+      maxEventsPerRequest: 100,
+      retries: 5,
+      retryDelayMs: 50,
+      ...options,
+      payer: options.payer.toLowerCase(),
+      baseUrl: options.baseUrl.replace(/\/$/, ""),
+    };
+    if (this.opts.maxEventsPerRequest < 1 || this.opts.maxEventsPerRequest > 1000) {
+      throw new RangeError("maxEventsPerRequest must be 1..1000");
+    }
+    this.payerInt = addressToBigInt("payer", this.opts.payer);
+    this.key = expandKey(options.privateKey);
+    this.nextSeqValue = options.startSeq ?? 1n;
+    this.headValue = options.startHead ?? 0n;
+  }
+
+  get nextSeq(): bigint {
+    return this.nextSeqValue;
+  }
+  get head(): bigint {
+    return this.headValue;
+  }
+  get pubKey() {
+    return this.key.pubKey;
+  }
+
+  /** Queues one event; it is sent with others that arrive within `bufferMs`. */
+  submit(input: EventInput): Promise<Ack> {
+    if (this.failure) return Promise.reject(this.failure);
+    const p = new Promise<Ack>((resolve, reject) => {
+      this.buffer.push({ ...this.chain(input), resolve, reject });
+    });
+    if (this.buffer.length >= this.opts.maxEventsPerRequest) this.flushBuffer();
+    else this.timer ??= setTimeout(() => this.flushBuffer(), this.opts.bufferMs);
+    return p;
+  }
+
+  /** Sends events now, in requests of at most maxEventsPerRequest. */
+  submitMany(inputs: readonly EventInput[]): Promise<Ack[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    this.flushBuffer();
+    const acks = inputs.map(
+      (input) =>
+        new Promise<Ack>((resolve, reject) => {
+          this.buffer.push({ ...this.chain(input), resolve, reject });
+        }),
+    );
+    this.flushBuffer();
+    return Promise.all(acks);
+  }
+
+  /**
+   * Chains and signs events now and returns the request to send later with `send`: lets a caller
+   * (a queue, a benchmark) pay for hashing and signing away from the moment of sending.
+   * Prepared requests must be sent in the order they were prepared.
+   */
+  prepare(inputs: readonly EventInput[]): PreparedRequest {
+    if (inputs.length < 1 || inputs.length > 1000)
+      throw new RangeError("1..1000 events per request");
+    const chained = inputs.map((input) => this.chain(input));
+    const events = this.signed(chained);
+    return {
+      body: JSON.stringify(events.length === 1 ? events[0] : { events }),
+      events: events.length,
+    };
+  }
+
+  /** Sends a prepared request, with the same retries as `submit`. */
+  async send(request: PreparedRequest): Promise<Ack[]> {
+    if (this.failure) throw this.failure;
+    try {
+      return await this.post(request.body);
+    } catch (err) {
+      if (err instanceof RoyaltyApiError && err.status < 500) this.failure = err;
+      throw err;
+    }
+  }
+
+  /** Waits until everything submitted so far is acknowledged or failed. */
+  async flush(): Promise<void> {
+    this.flushBuffer();
+    await this.sending.catch(() => {});
+  }
+
+  /** Resets the local chain from the server's view after a failed request. */
+  async resync(): Promise<void> {
+    await this.flush();
+    const res = await fetch(`${this.opts.baseUrl}/v1/payers/${this.opts.payer}`);
+    const body = (await res.json()) as { nextSeq: string; head: string };
+    if (!res.ok) throw await this.errorOf(res.status, body);
+    this.nextSeqValue = BigInt(body.nextSeq);
+    this.headValue = BigInt(body.head);
+    this.failure = undefined;
+  }
+
+  private chain(input: EventInput): Omit<Pending, "resolve" | "reject"> {
+    const ev: RoyaltyEvent = {
+      payer: this.payerInt,
+      seq: this.nextSeqValue,
+      assetId: BigInt(input.assetId),
+      amount: BigInt(input.amount),
+      ref: BigInt(input.ref ?? 0n),
+    };
+    this.headValue = fastNextHead(this.headValue, fastEventHash(this.opts.domain, ev));
+    this.nextSeqValue += 1n;
+    return { wire: toWire(this.opts.payer, ev), head: this.headValue, seq: ev.seq };
+  }
+
+  private flushBuffer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.buffer.length > 0) {
+      const chunk = this.buffer.splice(0, this.opts.maxEventsPerRequest);
+      const events = this.signed(chunk);
+      const body = JSON.stringify(events.length === 1 ? events[0] : { events });
+      this.sending = this.sending.then(() => this.sendChunk(chunk, body));
+    }
+  }
+
+  /** Wire events of one request: the last one and every k-th seq carry a signature. */
+  private signed(chunk: readonly Omit<Pending, "resolve" | "reject">[]): Record<string, unknown>[] {
+    return chunk.map((p, i) =>
+      i === chunk.length - 1 || p.seq % BigInt(this.opts.signEvery) === 0n
+        ? { ...p.wire, signature: wireSignature(fastSignHead(this.key, p.head)) }
+        : p.wire,
+    );
+  }
+
+  private async sendChunk(chunk: Pending[], body: string): Promise<void> {
+    if (this.failure) {
+      for (const p of chunk) p.reject(this.failure);
+      return;
+    }
+    try {
+      const acks = await this.post(body);
+      chunk.forEach((p, i) => {
+        p.resolve(acks[i] as Ack);
+      });
+    } catch (err) {
+      if (err instanceof RoyaltyApiError && err.status < 500) this.failure = err;
+      for (const p of chunk) p.reject(err);
+    }
+  }
+
+  private async post(body: string): Promise<Ack[]> {
+    let delay = this.opts.retryDelayMs;
+    for (let attempt = 0; ; attempt++) {
+      let error: unknown;
+      try {
+        const res = await fetch(`${this.opts.baseUrl}/v1/events`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
+        const json = (await res.json()) as { accepted: Ack[] };
+        if (res.status === 202) return json.accepted;
+        error = await this.errorOf(res.status, json);
+        if (res.status < 500) throw error;
+      } catch (err) {
+        if (err instanceof RoyaltyApiError && err.status < 500) throw err;
+        error = err;
+      }
+      if (attempt >= this.opts.retries) throw error;
+      await new Promise((r) => setTimeout(r, delay));
+      delay *= 2;
+    }
+  }
+
+  private async errorOf(status: number, body: unknown): Promise<RoyaltyApiError> {
+    const e = (
+      body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } }
+    )?.error;
+    return new RoyaltyApiError(
+      status,
+      e?.code ?? `HTTP_${status}`,
+      e?.message ?? `HTTP ${status}`,
+      e?.details,
+    );
+  }
+}

@@ -1,0 +1,258 @@
+import type { Signature } from "../core/eddsa.ts";
+import { RoyaltyError } from "../core/errors.ts";
+import type { ChainPayer, ChainView } from "./chain-state.ts";
+import type { ChainRunner } from "./crypto/pool.ts";
+import { GroupCommit } from "./group-commit.ts";
+import { type ParsedEvent, parseEventsBody } from "./ingest-schema.ts";
+import { KeyedLock } from "./keyed-lock.ts";
+import type { NewEvent, PayerAdvance, PayerRecord, Store, StoredEvent } from "./store/types.ts";
+
+export interface Ack {
+  payer: string;
+  seq: string;
+  eventHash: string;
+  head: string;
+}
+
+export interface IngestResult {
+  accepted: Ack[];
+  /** per payer in the request: its head after the request's last event of that payer */
+  heads: Record<string, string>;
+  /** how many events were new (the rest were idempotent repeats) */
+  newEvents: number;
+}
+
+interface PayerPart {
+  payer: string;
+  chain: ChainPayer;
+  events: ParsedEvent[];
+}
+
+const sameSignature = (a: Signature | null, b: Signature | null) =>
+  a === b || (!!a && !!b && a.S === b.S && a.R8[0] === b.R8[0] && a.R8[1] === b.R8[1]);
+
+function sameContent(p: ParsedEvent, s: StoredEvent): boolean {
+  return (
+    p.event.assetId === s.assetId &&
+    p.event.amount === s.amount &&
+    p.event.ref === s.ref &&
+    sameSignature(p.signature, s.signature)
+  );
+}
+
+const ack = (payer: string, seq: bigint, eventHash: bigint, head: bigint): Ack => ({
+  payer,
+  seq: seq.toString(),
+  eventHash: eventHash.toString(),
+  head: head.toString(),
+});
+
+/**
+ * Acceptance of POST /v1/events (DESIGN §3, §8). A request is all or nothing: either every event
+ * in it is chained, signature-checked and durably stored, or nothing is stored and a RoyaltyError
+ * says why. Rules that need care:
+ *
+ * - Events of several payers may share a request; each payer's events must be consecutive seqs,
+ *   chained from the payer's current head (settled head plus everything accepted since).
+ * - "The last event of a request must be signed" is applied per payer: the last event of each
+ *   payer in the request. That is what lets the batcher end every payer's run at a signature.
+ * - Every signature present is verified, over the head reached at its event.
+ * - A resubmitted event (same payer and seq, same content) gets its original ack; the same seq
+ *   with other content is 409 CONFLICT. A request may repeat a prefix and then continue.
+ */
+export class Ingestor {
+  private readonly locks = new KeyedLock();
+  private readonly commits: GroupCommit;
+
+  constructor(
+    private readonly store: Store,
+    private readonly chain: ChainView,
+    private readonly runner: ChainRunner,
+  ) {
+    this.commits = new GroupCommit(store);
+  }
+
+  async submit(body: unknown): Promise<IngestResult> {
+    const events = parseEventsBody(body);
+    const parts = this.splitByPayer(events);
+    const release = await this.locks.acquire(parts.map((p) => p.payer));
+    try {
+      return await this.accept(events, parts);
+    } finally {
+      release();
+    }
+  }
+
+  private splitByPayer(events: ParsedEvent[]): PayerPart[] {
+    const byPayer = new Map<string, ParsedEvent[]>();
+    for (const e of events) {
+      const list = byPayer.get(e.payer);
+      if (list) list.push(e);
+      else byPayer.set(e.payer, [e]);
+    }
+    const parts: PayerPart[] = [];
+    for (const [payer, list] of byPayer) {
+      list.forEach((e, i) => {
+        const prev = list[i - 1];
+        if (prev && e.event.seq !== prev.event.seq + 1n) {
+          throw new RoyaltyError(
+            "SEQ_GAP",
+            `${e.where}.seq: must be ${prev.event.seq + 1n}, the seq after ${prev.where}.seq of the same payer`,
+            { details: { payer, index: e.index, expectedSeq: (prev.event.seq + 1n).toString() } },
+          );
+        }
+      });
+      const last = list[list.length - 1] as ParsedEvent;
+      if (!last.signature) {
+        throw new RoyaltyError(
+          "LAST_EVENT_UNSIGNED",
+          `${last.where || "event"}: the last event of payer ${payer} in a request must be signed`,
+          { details: { payer, index: last.index, seq: last.event.seq.toString() } },
+        );
+      }
+      const chain = this.chain.payer(last.event.payer);
+      if (!chain) {
+        throw new RoyaltyError("UNKNOWN_PAYER", `payer ${payer} is not registered on chain`, {
+          details: { payer, index: last.index },
+        });
+      }
+      parts.push({ payer, chain, events: list });
+    }
+    for (const e of events) {
+      if (!this.chain.asset(e.event.assetId)) {
+        throw new RoyaltyError(
+          "UNKNOWN_ASSET",
+          `${e.where ? `${e.where}.` : ""}assetId: asset ${e.event.assetId} is not registered on chain`,
+          { details: { assetId: e.event.assetId.toString(), index: e.index } },
+        );
+      }
+    }
+    return parts;
+  }
+
+  private async accept(events: ParsedEvent[], parts: PayerPart[]): Promise<IngestResult> {
+    const acks = new Map<number, Ack>();
+    const work: { part: PayerPart; fresh: ParsedEvent[]; state: PayerRecord }[] = [];
+    for (const part of parts) {
+      const state = this.store.payerState(part.payer) ?? {
+        payer: part.payer,
+        nextSeq: 1n,
+        head: part.chain.head,
+        pendingDebits: 0n,
+      };
+      const first = part.events[0] as ParsedEvent;
+      if (first.event.seq > state.nextSeq) {
+        throw new RoyaltyError(
+          "SEQ_GAP",
+          `${first.where ? `${first.where}.` : ""}seq: payer ${part.payer} expects seq ${state.nextSeq} next, got ${first.event.seq}`,
+          {
+            details: {
+              payer: part.payer,
+              index: first.index,
+              expectedSeq: state.nextSeq.toString(),
+            },
+          },
+        );
+      }
+      const repeats = part.events.filter((e) => e.event.seq < state.nextSeq);
+      if (repeats.length > 0) {
+        const stored = this.store.events(
+          part.payer,
+          first.event.seq,
+          first.event.seq + BigInt(repeats.length - 1),
+        );
+        repeats.forEach((e, i) => {
+          const s = stored[i];
+          if (!s || s.seq !== e.event.seq || !sameContent(e, s)) {
+            throw new RoyaltyError(
+              "CONFLICT",
+              `${e.where ? `${e.where}: ` : ""}payer ${part.payer} already has a different event at seq ${e.event.seq}`,
+              { details: { payer: part.payer, index: e.index, seq: e.event.seq.toString() } },
+            );
+          }
+          acks.set(e.index, ack(part.payer, s.seq, s.eventHash, s.head));
+        });
+      }
+      const fresh = part.events.slice(repeats.length);
+      const debit = fresh.reduce((sum, e) => sum + e.event.amount, 0n);
+      const available = part.chain.escrow - state.pendingDebits - part.chain.pendingWithdrawal;
+      if (debit > 0n && available < debit) {
+        throw new RoyaltyError(
+          "INSUFFICIENT_ESCROW",
+          `payer ${part.payer} has ${available} base units of escrow free (escrow ${part.chain.escrow} - pending debits ${state.pendingDebits} - pending withdrawals ${part.chain.pendingWithdrawal}) but the request debits ${debit}`,
+          {
+            details: {
+              payer: part.payer,
+              escrow: part.chain.escrow.toString(),
+              pendingDebits: state.pendingDebits.toString(),
+              pendingWithdrawal: part.chain.pendingWithdrawal.toString(),
+              requested: debit.toString(),
+            },
+          },
+        );
+      }
+      work.push({ part, fresh, state });
+    }
+
+    const results = await Promise.all(
+      work.map(({ part, fresh, state }) =>
+        fresh.length === 0
+          ? null
+          : this.runner.run({
+              domain: this.chain.domain,
+              startHead: state.head,
+              events: fresh.map((e) => e.event),
+              signatures: fresh.map((e) => e.signature),
+              pubKey: part.chain.pubKey,
+            }),
+      ),
+    );
+
+    const rows: NewEvent[] = [];
+    const records: PayerAdvance[] = [];
+    const heads: Record<string, string> = {};
+    work.forEach(({ part, fresh, state }, w) => {
+      const result = results[w];
+      if (result) {
+        if (result.badSignature >= 0) {
+          const e = fresh[result.badSignature] as ParsedEvent;
+          throw new RoyaltyError(
+            "BAD_SIGNATURE",
+            `${e.where ? `${e.where}.` : ""}signature: does not verify over the payer's head at seq ${e.event.seq} under the registered key of ${part.payer}`,
+            { details: { payer: part.payer, index: e.index, seq: e.event.seq.toString() } },
+          );
+        }
+        let prevHead = state.head;
+        fresh.forEach((e, i) => {
+          const eventHash = result.hashes[i] as bigint;
+          const head = result.heads[i] as bigint;
+          rows.push({
+            ...e.event,
+            payer: part.payer,
+            signature: e.signature,
+            eventHash,
+            prevHead,
+            head,
+          });
+          acks.set(e.index, ack(part.payer, e.event.seq, eventHash, head));
+          prevHead = head;
+        });
+        records.push({
+          payer: part.payer,
+          nextSeq: state.nextSeq + BigInt(fresh.length),
+          head: prevHead,
+          addedDebits: fresh.reduce((s, e) => s + e.event.amount, 0n),
+        });
+      }
+      const lastIndex = (part.events[part.events.length - 1] as ParsedEvent).index;
+      heads[part.payer] = (acks.get(lastIndex) as Ack).head;
+    });
+
+    if (rows.length > 0) await this.commits.commit(rows, records);
+    return {
+      accepted: events.map((e) => acks.get(e.index) as Ack),
+      heads,
+      newEvents: rows.length,
+    };
+  }
+}

@@ -1,0 +1,13 @@
+/** JSON with every bigint as a decimal string: the API's and the database's number encoding. */
+export function toJsonValue(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return value.map(toJsonValue);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]));
+  }
+  return value;
+}
+
+export function stringifyWithBigInts(value: unknown): string {
+  return JSON.stringify(toJsonValue(value));
+}

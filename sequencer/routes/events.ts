@@ -1,0 +1,68 @@
+import type { FastifyInstance } from "fastify";
+import { RoyaltyError } from "../../core/errors.ts";
+import { eventsTree } from "../../core/merkle.ts";
+import type { CircuitParams } from "../../core/params.ts";
+import type { Ingestor } from "../ingest.ts";
+import { toJsonValue } from "../json.ts";
+import type { Metrics } from "../metrics.ts";
+import type { Store } from "../store/types.ts";
+import { getEventSchema, postEventsSchema } from "./schemas.ts";
+
+export const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
+export const DECIMAL_RE = /^(0|[1-9][0-9]{0,19})$/;
+
+export function requireParam(name: string, value: string, re: RegExp, rule: string): string {
+  if (!re.test(value)) {
+    throw new RoyaltyError("INVALID_REQUEST", `${name}: ${rule}`, { details: { field: name } });
+  }
+  return value;
+}
+
+export function eventRoutes(
+  app: FastifyInstance,
+  deps: { store: Store; ingestor: Ingestor; metrics: Metrics; params: CircuitParams },
+): void {
+  const { store, ingestor, metrics, params } = deps;
+
+  app.post("/v1/events", { schema: postEventsSchema }, async (req, reply) => {
+    const end = metrics.ingestSeconds.startTimer();
+    const result = await ingestor.submit(req.body);
+    end();
+    metrics.eventsAccepted.inc(result.newEvents);
+    return reply.code(202).send({ accepted: result.accepted, heads: result.heads });
+  });
+
+  app.get<{ Params: { payer: string; seq: string } }>(
+    "/v1/events/:payer/:seq",
+    { schema: getEventSchema },
+    async (req) => {
+      const payer = requireParam("payer", req.params.payer, ADDRESS_RE, "must be a 0x address");
+      const seq = requireParam("seq", req.params.seq, DECIMAL_RE, "must be a decimal string");
+      // Seqs are stored as SQLite integers; one beyond 2^63 - 1 cannot have been accepted.
+      const ev =
+        BigInt(seq) < 2n ** 63n ? store.event(payer.toLowerCase(), BigInt(seq)) : undefined;
+      if (!ev) {
+        throw new RoyaltyError("NOT_FOUND", `no event of payer ${payer} at seq ${seq}`);
+      }
+      const body: Record<string, unknown> = {
+        payer: ev.payer,
+        seq: ev.seq,
+        assetId: ev.assetId,
+        amount: ev.amount,
+        ref: ev.ref,
+        eventHash: ev.eventHash,
+        head: ev.head,
+        status: ev.status,
+        batch: ev.batch,
+        leafIndex: ev.leafIndex,
+      };
+      if (ev.status === "settled" && ev.batch !== null && ev.leafIndex !== null) {
+        const batch = store.batch(ev.batch);
+        const leaves = store.batchEvents(ev.batch).map((e) => e.eventHash);
+        const proof = eventsTree(params, leaves).createProof(ev.leafIndex);
+        body.receipt = { eventsRoot: proof.root, proof, txHash: batch?.txHash ?? null };
+      }
+      return toJsonValue(body);
+    },
+  );
+}

@@ -1,0 +1,185 @@
+import { z } from "zod";
+import { bulkSchema, eventSchema } from "../ingest-schema.ts";
+
+// Route schemas feed the OpenAPI document only: requests are validated by zod (ingest-schema.ts)
+// and by the handlers, so that every error names its field and rule in one format.
+
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12" });
+  return rest;
+}
+
+const decimal = { type: "string", pattern: "^(0|[1-9][0-9]*)$" };
+const address = { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" };
+
+export const errorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string", description: "stable machine-readable code, e.g. SEQ_GAP" },
+        message: { type: "string" },
+        details: { type: "object", additionalProperties: true },
+      },
+    },
+  },
+};
+
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { description: "error", ...errorSchema }]));
+
+export const postEventsSchema = {
+  summary: "Submit one event or a bulk of up to 1000 events",
+  description:
+    "All or nothing. The last event of each payer in the request must be signed; every signature present is verified over the payer's head at that event. 202 means durably stored.",
+  body: { oneOf: [jsonSchema(eventSchema), jsonSchema(bulkSchema)] },
+  response: {
+    202: {
+      description: "accepted and durable",
+      type: "object",
+      required: ["accepted", "heads"],
+      properties: {
+        accepted: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["payer", "seq", "eventHash", "head"],
+            properties: { payer: address, seq: decimal, eventHash: decimal, head: decimal },
+          },
+        },
+        heads: { type: "object", additionalProperties: decimal },
+      },
+    },
+    ...errors(400, 409, 413, 415, 422),
+  },
+};
+
+const merkleProof = {
+  type: "object",
+  properties: {
+    root: decimal,
+    leaf: decimal,
+    leafIndex: { type: "integer" },
+    siblings: { type: "array", items: { type: "array", items: decimal } },
+    pathIndices: { type: "array", items: { type: "integer" } },
+  },
+};
+
+export const getEventSchema = {
+  summary: "Status of one event, and its receipt once settled",
+  params: {
+    type: "object",
+    required: ["payer", "seq"],
+    properties: { payer: address, seq: decimal },
+  },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        payer: address,
+        seq: decimal,
+        assetId: decimal,
+        amount: decimal,
+        ref: decimal,
+        eventHash: decimal,
+        head: decimal,
+        status: { type: "string", enum: ["accepted", "batched", "proven", "settled"] },
+        batch: { type: ["integer", "null"] },
+        leafIndex: { type: ["integer", "null"] },
+        receipt: {
+          type: "object",
+          description:
+            "present once settled: zk-kit IMT proof (arity 4) against the batch eventsRoot",
+          properties: { eventsRoot: decimal, proof: merkleProof, txHash: { type: "string" } },
+        },
+      },
+    },
+    ...errors(400, 404),
+  },
+};
+
+export const getPayerSchema = {
+  summary: "A payer's escrow on chain, pending debits, next seq and head",
+  params: { type: "object", required: ["address"], properties: { address } },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        payer: address,
+        escrow: decimal,
+        pendingWithdrawal: decimal,
+        pendingDebits: decimal,
+        available: decimal,
+        nextSeq: decimal,
+        head: decimal,
+        settledHead: decimal,
+      },
+    },
+    ...errors(400, 404),
+  },
+};
+
+export const getAccountSchema = {
+  summary: "A recipient's claimable balance on chain and credits pending in unsettled batches",
+  params: { type: "object", required: ["address"], properties: { address } },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        address,
+        accountId: { type: ["string", "null"] },
+        claimable: decimal,
+        pendingCredits: decimal,
+      },
+    },
+    ...errors(400),
+  },
+};
+
+export const getBatchSchema = {
+  summary: "A batch: status, events, public data, proof, settlement tx hash and gas",
+  params: { type: "object", required: ["n"], properties: { n: decimal } },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        number: { type: "integer" },
+        status: { type: "string", enum: ["batched", "proven", "settled"] },
+        events: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              payer: address,
+              seq: decimal,
+              eventHash: decimal,
+              leafIndex: { type: "integer" },
+            },
+          },
+        },
+        publicData: { type: "object", additionalProperties: true },
+        proof: { type: ["object", "null"], additionalProperties: true },
+        txHash: { type: ["string", "null"] },
+        gasUsed: { type: ["string", "null"] },
+      },
+    },
+    ...errors(400, 404),
+  },
+};
+
+export const healthSchema = {
+  summary: "Liveness",
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        status: { type: "string", enum: ["ok"] },
+        lastBatch: { type: "integer" },
+        queues: { type: "object", additionalProperties: { type: "integer" } },
+      },
+    },
+  },
+};

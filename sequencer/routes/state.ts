@@ -1,0 +1,107 @@
+import type { FastifyInstance } from "fastify";
+import { RoyaltyError } from "../../core/errors.ts";
+import type { PublicData } from "../../core/packing.ts";
+import type { ChainView } from "../chain-state.ts";
+import { toJsonValue } from "../json.ts";
+import type { Metrics } from "../metrics.ts";
+import type { Store } from "../store/types.ts";
+import { ADDRESS_RE, DECIMAL_RE, requireParam } from "./events.ts";
+import { getAccountSchema, getBatchSchema, getPayerSchema, healthSchema } from "./schemas.ts";
+
+type JsonPublicData = Record<keyof PublicData, string | string[]>;
+
+export function stateRoutes(
+  app: FastifyInstance,
+  deps: { store: Store; chain: ChainView; metrics: Metrics },
+): void {
+  const { store, chain, metrics } = deps;
+
+  app.get<{ Params: { address: string } }>(
+    "/v1/payers/:address",
+    { schema: getPayerSchema },
+    async (req) => {
+      const address = requireParam(
+        "address",
+        req.params.address,
+        ADDRESS_RE,
+        "must be a 0x address",
+      );
+      const onChain = chain.payer(BigInt(address));
+      const local = store.payerState(address.toLowerCase());
+      if (!onChain && !local) throw new RoyaltyError("NOT_FOUND", `payer ${address} is unknown`);
+      const escrow = onChain?.escrow ?? 0n;
+      const pendingWithdrawal = onChain?.pendingWithdrawal ?? 0n;
+      const pendingDebits = local?.pendingDebits ?? 0n;
+      return toJsonValue({
+        payer: address.toLowerCase(),
+        escrow,
+        pendingWithdrawal,
+        pendingDebits,
+        available: escrow - pendingWithdrawal - pendingDebits,
+        nextSeq: local?.nextSeq ?? 1n,
+        head: local?.head ?? onChain?.head ?? 0n,
+        settledHead: onChain?.head ?? 0n,
+      });
+    },
+  );
+
+  app.get<{ Params: { address: string } }>(
+    "/v1/accounts/:address",
+    { schema: getAccountSchema },
+    async (req) => {
+      const address = requireParam(
+        "address",
+        req.params.address,
+        ADDRESS_RE,
+        "must be a 0x address",
+      );
+      const id = chain.accountId(BigInt(address));
+      let pending = 0n;
+      if (id !== undefined) {
+        for (const b of store.unsettledBatches()) {
+          const pd = JSON.parse(b.publicData) as JsonPublicData;
+          (pd.recipientIds as string[]).forEach((rid, slot) => {
+            if (BigInt(rid) === id) pending += BigInt((pd.credits as string[])[slot] ?? "0");
+          });
+        }
+      }
+      return toJsonValue({
+        address: address.toLowerCase(),
+        accountId: id ?? null,
+        claimable: chain.claimable(BigInt(address)),
+        pendingCredits: pending,
+      });
+    },
+  );
+
+  app.get<{ Params: { n: string } }>("/v1/batches/:n", { schema: getBatchSchema }, async (req) => {
+    const n = Number(requireParam("n", req.params.n, DECIMAL_RE, "must be a decimal string"));
+    const batch = store.batch(n);
+    if (!batch) throw new RoyaltyError("NOT_FOUND", `no batch ${n}`);
+    return toJsonValue({
+      number: batch.number,
+      status: batch.status,
+      events: store.batchEvents(n).map((e) => ({
+        payer: e.payer,
+        seq: e.seq,
+        eventHash: e.eventHash,
+        leafIndex: e.leafIndex,
+      })),
+      publicData: JSON.parse(batch.publicData),
+      proof: batch.proof === null ? null : JSON.parse(batch.proof),
+      txHash: batch.txHash,
+      gasUsed: batch.gasUsed,
+    });
+  });
+
+  app.get("/v1/health", { schema: healthSchema }, async () => ({
+    status: "ok",
+    lastBatch: store.lastBatchNumber(),
+    queues: store.queueDepths(),
+  }));
+
+  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
+    reply.header("content-type", metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}

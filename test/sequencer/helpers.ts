@@ -1,0 +1,188 @@
+// Shared fixtures of the sequencer tests: a real server on 127.0.0.1 with a SQLite file in a temp
+// dir, a chain view seeded with payers and assets, and payers with real Baby Jubjub keys.
+
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { type PubKey, payerKeyHash, publicKeyOf, signHead } from "../../core/eddsa.ts";
+import { domainOf, eventHash, nextHead, type RoyaltyEvent } from "../../core/event.ts";
+import { bigIntToAddress } from "../../core/field.ts";
+import { type CircuitParams, loadParams } from "../../core/params.ts";
+import { splitHash } from "../../core/split.ts";
+import { InMemoryChainView } from "../../sequencer/chain-state.ts";
+import type { ChainRunner } from "../../sequencer/crypto/pool.ts";
+import { Metrics } from "../../sequencer/metrics.ts";
+import { buildServer } from "../../sequencer/server.ts";
+import { SqliteStore } from "../../sequencer/store/sqlite.ts";
+
+export const CHAIN_ID = 31337n;
+export const ROLLUP = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+export const DOMAIN = domainOf(CHAIN_ID, ROLLUP);
+
+export interface TestPayer {
+  address: string;
+  privateKey: Uint8Array;
+  pubKey: PubKey;
+}
+
+/** Deterministic payers: address 0x…01, 0x…02, …; key = sha256("payer i"). */
+export function testPayer(i: number): TestPayer {
+  const privateKey = new Uint8Array(createHash("sha256").update(`payer ${i}`).digest());
+  return { address: bigIntToAddress(BigInt(i)), privateKey, pubKey: publicKeyOf(privateKey) };
+}
+
+/**
+ * Assets 1..count: asset a splits between recipients a and a+100 (two recipients, K=2 in the
+ * test set), so every asset brings two new recipient ids.
+ */
+export function seedChain(
+  params: CircuitParams,
+  payers: TestPayer[],
+  assets: number,
+  escrow = 10n ** 30n,
+): InMemoryChainView {
+  const chain = new InMemoryChainView(CHAIN_ID, DOMAIN);
+  for (const p of payers) {
+    const address = BigInt(p.address);
+    chain.setPayer(address, {
+      keyHash: payerKeyHash(DOMAIN, address, p.pubKey),
+      pubKey: p.pubKey,
+      head: 0n,
+      escrow,
+      pendingWithdrawal: 0n,
+    });
+  }
+  for (let a = 1; a <= assets; a++) {
+    const split = { recipients: [BigInt(a), BigInt(a + 100)], bps: [7000, 3000] };
+    chain.setAsset(BigInt(a), { split, splitHash: splitHash(BigInt(a), split, params.K) });
+    chain.setAccount(BigInt(`0x${"ab".repeat(19)}${a.toString(16).padStart(2, "0")}`), BigInt(a));
+  }
+  return chain;
+}
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  store: SqliteStore;
+  chain: InMemoryChainView;
+  params: CircuitParams;
+  payers: TestPayer[];
+  metrics: Metrics;
+  dir: string;
+  /** requests the server has received, for buffering tests */
+  requests: () => number;
+  close: () => Promise<void>;
+}
+
+export async function startServer(
+  opts: { payers?: number; assets?: number; escrow?: bigint; runner?: ChainRunner } = {},
+): Promise<TestServer> {
+  const params = loadParams("test");
+  const dir = mkdtempSync(join(tmpdir(), "seq-test-"));
+  const store = new SqliteStore(join(dir, "seq.sqlite"));
+  const payers = Array.from({ length: opts.payers ?? 3 }, (_, i) => testPayer(i + 1));
+  const chain = seedChain(params, payers, opts.assets ?? 4, opts.escrow);
+  const metrics = new Metrics();
+  const app = await buildServer({ store, chain, params, metrics, runner: opts.runner });
+  let requests = 0;
+  app.addHook("onRequest", async () => {
+    requests++;
+  });
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  return {
+    url,
+    app,
+    store,
+    chain,
+    params,
+    payers,
+    metrics,
+    dir,
+    requests: () => requests,
+    close: async () => {
+      await app.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface WireEvent {
+  payer: string;
+  seq: string;
+  assetId: string;
+  amount: string;
+  ref?: string;
+  signature?: { R8: [string, string]; S: string };
+}
+
+/**
+ * Builds a payer's events with core's hashing and signing (the oracle, independent of the
+ * sequencer's fast crypto). `sign(i)` says which to sign; by default only the last.
+ */
+export function makeEvents(
+  payer: TestPayer,
+  from: { seq: bigint; head: bigint },
+  items: { assetId: bigint; amount: bigint; ref?: bigint }[],
+  sign: (i: number, n: number) => boolean = (i, n) => i === n - 1,
+): { events: WireEvent[]; heads: bigint[] } {
+  let head = from.head;
+  const heads: bigint[] = [];
+  const events = items.map((it, i) => {
+    const ev: RoyaltyEvent = {
+      payer: BigInt(payer.address),
+      seq: from.seq + BigInt(i),
+      assetId: it.assetId,
+      amount: it.amount,
+      ref: it.ref ?? 0n,
+    };
+    head = nextHead(head, eventHash(DOMAIN, ev));
+    heads.push(head);
+    const wire: WireEvent = {
+      payer: payer.address,
+      seq: ev.seq.toString(),
+      assetId: ev.assetId.toString(),
+      amount: ev.amount.toString(),
+      ...(it.ref === undefined ? {} : { ref: it.ref.toString() }),
+    };
+    if (sign(i, items.length)) {
+      const s = signHead(payer.privateKey, head);
+      wire.signature = { R8: [s.R8[0].toString(), s.R8[1].toString()], S: s.S.toString() };
+    }
+    return wire;
+  });
+  return { events, heads };
+}
+
+// Response bodies are whatever the server sent; tests assert on their shape.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Json = any;
+
+export async function post(
+  url: string,
+  body: unknown,
+  raw = false,
+): Promise<{ status: number; body: Json }> {
+  const res = await fetch(`${url}/v1/events`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: raw ? (body as string) : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+export async function get(url: string, path: string): Promise<{ status: number; body: Json }> {
+  const res = await fetch(`${url}${path}`);
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {}
+  return { status: res.status, body };
+}
+
+export function eventCount(store: SqliteStore, payers: TestPayer[]): number {
+  return payers.reduce((n, p) => n + store.events(p.address, 1n, 1_000_000n).length, 0);
+}

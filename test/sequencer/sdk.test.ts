@@ -1,0 +1,116 @@
+// The client SDK against a real server: buffering, signing cadence, idempotent retries, errors.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { RoyaltyApiError, RoyaltyClient } from "../../sdk/index.ts";
+import { DOMAIN, startServer, type TestServer } from "./helpers.ts";
+
+let s: TestServer;
+let proxy: Server | undefined;
+afterEach(async () => {
+  await s?.close();
+  await new Promise((r) => (proxy ? proxy.close(r) : r(undefined)));
+  proxy = undefined;
+});
+
+function clientFor(server: TestServer, baseUrl = server.url, extra = {}) {
+  const p = server.payers[0]!;
+  return new RoyaltyClient({
+    baseUrl,
+    payer: p.address,
+    privateKey: p.privateKey,
+    domain: DOMAIN,
+    retryDelayMs: 10,
+    ...extra,
+  });
+}
+
+/**
+ * A real HTTP hop in front of the server that misbehaves on chosen POSTs: "lose" forwards the
+ * request and then drops the connection before the answer (the server did commit), "fail"
+ * answers 503 without forwarding.
+ */
+async function startProxy(target: string, plan: ("lose" | "fail" | "pass")[]): Promise<string> {
+  proxy = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const step = req.method === "POST" ? (plan.shift() ?? "pass") : "pass";
+    if (step === "fail") {
+      res.writeHead(503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "UNAVAILABLE", message: "try again" } }));
+      return;
+    }
+    const upstream = await fetch(`${target}${req.url}`, {
+      method: req.method,
+      headers: { "content-type": "application/json" },
+      ...(req.method === "POST" ? { body: Buffer.concat(chunks) } : {}),
+    });
+    const text = await upstream.text();
+    if (step === "lose") {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(upstream.status, { "content-type": "application/json" });
+    res.end(text);
+  });
+  await new Promise<void>((r) => proxy!.listen(0, "127.0.0.1", r));
+  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}
+
+describe("RoyaltyClient", () => {
+  it("should buffer single submissions into one bulk request and keep the server's chain", async () => {
+    s = await startServer();
+    const client = clientFor(s, s.url, { bufferMs: 20 });
+    const before = s.requests();
+    const acks = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => client.submit({ assetId: 1n, amount: BigInt(i + 1) })),
+    );
+    expect(s.requests() - before).toBe(1);
+    expect(acks.map((a) => a.seq)).toEqual(Array.from({ length: 10 }, (_, i) => String(i + 1)));
+    const state = s.store.payerState(s.payers[0]!.address)!;
+    expect(state.head).toBe(client.head);
+    expect(state.nextSeq).toBe(client.nextSeq);
+  });
+
+  it("should sign the last event of each request and every k-th seq", async () => {
+    s = await startServer();
+    const client = clientFor(s, s.url, { signEvery: 4, maxEventsPerRequest: 6 });
+    await client.submitMany(Array.from({ length: 10 }, () => ({ assetId: 2n, amount: 5n })));
+    const signed = s.store
+      .events(s.payers[0]!.address, 1n, 10n)
+      .filter((e) => e.signature)
+      .map((e) => Number(e.seq));
+    expect(signed).toEqual([4, 6, 8, 10]);
+  });
+
+  it("should retry with the same seqs and content after a lost answer or a 5xx, storing each event once", async () => {
+    s = await startServer();
+    const url = await startProxy(s.url, ["lose", "fail", "pass", "fail", "pass"]);
+    const client = clientFor(s, url);
+    const first = await client.submitMany([
+      { assetId: 1n, amount: 7n },
+      { assetId: 1n, amount: 8n },
+    ]);
+    const second = await client.submit({ assetId: 1n, amount: 9n });
+    expect(first.map((a) => a.seq)).toEqual(["1", "2"]);
+    expect(second.seq).toBe("3");
+    expect(s.store.events(s.payers[0]!.address, 1n, 100n).map((e) => e.amount)).toEqual([
+      7n,
+      8n,
+      9n,
+    ]);
+  });
+
+  it("should fail with the server's error code, and continue after resync", async () => {
+    s = await startServer();
+    const client = clientFor(s);
+    await client.submit({ assetId: 1n, amount: 1n });
+    const err = await client.submit({ assetId: 999n, amount: 1n }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RoyaltyApiError);
+    expect(err).toMatchObject({ status: 422, code: "UNKNOWN_ASSET" });
+    await expect(client.submit({ assetId: 1n, amount: 1n })).rejects.toBe(err);
+    await client.resync();
+    expect(client.nextSeq).toBe(2n);
+    expect((await client.submit({ assetId: 1n, amount: 2n })).seq).toBe("2");
+  });
+});
