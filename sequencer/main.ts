@@ -1,13 +1,20 @@
 // Runs the sequencer: HTTP API and batcher on one SQLite file.
-//   node --import tsx sequencer/main.ts --db seq.sqlite --chain seed.json [--port 8080]
-// Until the chain watcher exists, chain state comes from the seed file (sequencer/chain-seed.ts).
+//   node --import tsx sequencer/main.ts --db seq.sqlite --rpc URL --deployment deployments/x.json
+//   node --import tsx sequencer/main.ts --db seq.sqlite --chain seed.json      (no chain: a seed file)
+// With --rpc the chain watcher follows the rollup contract and saves its progress in the database.
 // Prints one JSON line {"listening": "<url>"} on stdout once it accepts requests.
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
+import { createPublicClient, http } from "viem";
+import { domainOf } from "../core/event.ts";
 import { loadParams } from "../core/params.ts";
+import type { Deployment } from "../scripts/deploy/deploy-rollup.ts";
 import { Batcher } from "./batcher.ts";
+import { ChainWatcher } from "./chain/watcher.ts";
 import { chainViewFromSeed, readChainSeed } from "./chain-seed.ts";
+import { InMemoryChainView } from "./chain-state.ts";
 import { inlineChainRunner, poolChainRunner } from "./crypto/pool.ts";
 import { Metrics } from "./metrics.ts";
 import { buildServer } from "./server.ts";
@@ -17,6 +24,8 @@ const { values: args } = parseArgs({
   options: {
     db: { type: "string" },
     chain: { type: "string" },
+    rpc: { type: "string" },
+    deployment: { type: "string" },
     port: { type: "string", default: "8080" },
     host: { type: "string", default: "127.0.0.1" },
     params: { type: "string", default: "default" },
@@ -27,8 +36,10 @@ const { values: args } = parseArgs({
     "log-level": { type: "string", default: "info" },
   },
 });
-if (!args.db || !args.chain) {
-  console.error("usage: sequencer/main.ts --db FILE --chain SEED.json [--port N] [--params set]");
+if (!args.db || !(args.chain || (args.rpc && args.deployment))) {
+  console.error(
+    "usage: sequencer/main.ts --db FILE (--rpc URL --deployment FILE | --chain SEED.json) [--port N] [--params set]",
+  );
   process.exit(2);
 }
 
@@ -36,7 +47,30 @@ if (!args.db || !args.chain) {
 const logger = pino({ level: args["log-level"] }, pino.destination(2));
 const params = loadParams(args.params);
 const store = new SqliteStore(args.db);
-const chain = chainViewFromSeed(readChainSeed(args.chain), params.K);
+let watcher: ChainWatcher | undefined;
+let chain: InMemoryChainView;
+if (args.rpc && args.deployment) {
+  const deployment = JSON.parse(readFileSync(args.deployment, "utf8")) as Deployment;
+  chain = new InMemoryChainView(
+    BigInt(deployment.chainId),
+    domainOf(BigInt(deployment.chainId), deployment.rollup),
+  );
+  watcher = new ChainWatcher({
+    client: createPublicClient({ transport: http(args.rpc) }),
+    rollup: deployment.rollup,
+    params,
+    view: chain,
+    progress: store,
+    fromBlock: BigInt(deployment.deployBlock) > 10n ? BigInt(deployment.deployBlock) - 10n : 0n,
+    onError: (error, retryInMs) =>
+      logger.warn({ err: error, retryInMs }, "chain watcher: RPC error, backing off"),
+  });
+  // Accept events only once the view holds every payer and split registered so far.
+  await watcher.catchUp();
+  watcher.start();
+} else {
+  chain = chainViewFromSeed(readChainSeed(args.chain as string), params.K);
+}
 const metrics = new Metrics();
 const threads = Number(args.threads);
 const runner = threads > 0 ? poolChainRunner(threads) : inlineChainRunner();
@@ -55,6 +89,7 @@ if (!args["no-batcher"]) batcher.start();
 process.stdout.write(`${JSON.stringify({ listening: url })}\n`);
 
 const shutdown = async () => {
+  watcher?.stop();
   batcher.stop();
   await app.close();
   store.close();

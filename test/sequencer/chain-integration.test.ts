@@ -1,0 +1,138 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { createPublicClient, createWalletClient, getContract, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { afterAll, describe, expect, it } from "vitest";
+import { publicKeyOf } from "../../core/eddsa.ts";
+import { domainOf } from "../../core/event.ts";
+import { samplePrivateKey } from "../../prover/sample-batch.ts";
+import { deployCommand } from "../../scripts/commands/deploy.ts";
+import { PROJECT_ROOT } from "../../scripts/setup/paths.ts";
+import { RoyaltyClient } from "../../sdk/index.ts";
+import { rollupAbi } from "../../sequencer/chain/rollup-abi.ts";
+import { prepare } from "../contracts/fixture.ts";
+
+// Hardhat's default accounts 0 and 1: public test keys, funded on every local Hardhat node.
+const DEPLOYER = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const PAYER = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill("SIGKILL");
+});
+
+async function startProcess(
+  args: string[],
+  ready: (line: string) => string | undefined,
+): Promise<string> {
+  const child = spawn(process.execPath, args, {
+    cwd: PROJECT_ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(child);
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const found = ready(line);
+    if (found) return found;
+  }
+  throw new Error(`${args.join(" ")} exited before it was ready`);
+}
+
+describe("sequencer with the chain watcher on a local Hardhat node over HTTP", () => {
+  it("should accept a signed event from a payer registered and funded on chain, and refuse an unknown one", async () => {
+    await prepare();
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const rpc = await startProcess(
+      [
+        join(PROJECT_ROOT, "node_modules/hardhat/dist/src/cli.js"),
+        "node",
+        "--hostname",
+        "127.0.0.1",
+        "--port",
+        String(port),
+      ],
+      (line) => (line.includes("Started HTTP") ? `http://127.0.0.1:${port}` : undefined),
+    );
+    const out = join(mkdtempSync(join(tmpdir(), "royalty-seq-chain-")), "deployment.json");
+    process.env.ROYALTY_DEPLOYER_KEY = DEPLOYER;
+    await deployCommand({
+      params: "test",
+      chain: "l1",
+      rpc,
+      out,
+      withdrawalDelay: "60",
+      splitDelay: "60",
+    });
+    const deployment = JSON.parse(readFileSync(out, "utf8"));
+
+    const account = privateKeyToAccount(PAYER);
+    const wallet = createWalletClient({ account, chain: hardhat, transport: http(rpc) });
+    const client = createPublicClient({ chain: hardhat, transport: http(rpc) });
+    const rollup = getContract({
+      address: deployment.rollup,
+      abi: rollupAbi(),
+      client: { public: client, wallet },
+    });
+    const key = samplePrivateKey("chain-integration-payer");
+    const [x, y] = publicKeyOf(key);
+    for (const hash of [
+      await rollup.write.registerPayer([x, y]),
+      await rollup.write.deposit([10n ** 18n], { value: 10n ** 18n }),
+      await rollup.write.registerAsset([77n, [account.address], [10_000]]),
+    ]) {
+      await client.waitForTransactionReceipt({ hash: hash as `0x${string}` });
+    }
+
+    const dbDir = mkdtempSync(join(tmpdir(), "royalty-seq-db-"));
+    const url = await startProcess(
+      [
+        "--import",
+        "tsx",
+        "sequencer/main.ts",
+        "--db",
+        join(dbDir, "seq.sqlite"),
+        "--rpc",
+        rpc,
+        "--deployment",
+        out,
+        "--params",
+        "test",
+        "--port",
+        "0",
+        "--threads",
+        "0",
+      ],
+      (line) => (JSON.parse(line) as { listening?: string }).listening,
+    );
+
+    const payer = new RoyaltyClient({
+      baseUrl: url,
+      payer: account.address,
+      privateKey: key,
+      domain: domainOf(31337n, deployment.rollup),
+    });
+    const ack = await payer.submit({ assetId: 77n, amount: 1234n });
+    expect(ack).toMatchObject({ payer: account.address.toLowerCase(), seq: "1" });
+    const state = await (await fetch(`${url}/v1/payers/${account.address}`)).json();
+    // Escrow comes from the chain (via the watcher), pending debits from the sequencer's store.
+    expect(state).toMatchObject({
+      escrow: String(10n ** 18n),
+      pendingDebits: "1234",
+      nextSeq: "2",
+      head: ack.head,
+    });
+
+    const stranger = new RoyaltyClient({
+      baseUrl: url,
+      payer: privateKeyToAccount(DEPLOYER).address,
+      privateKey: key,
+      domain: domainOf(31337n, deployment.rollup),
+      retries: 0,
+    });
+    await expect(stranger.submit({ assetId: 77n, amount: 1n })).rejects.toMatchObject({
+      code: "UNKNOWN_PAYER",
+    });
+  });
+});
