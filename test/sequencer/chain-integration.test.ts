@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { createPublicClient, createWalletClient, getContract, http } from "viem";
+import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, describe, expect, it } from "vitest";
@@ -70,19 +70,22 @@ describe("sequencer with the chain watcher on a local Hardhat node over HTTP", (
     const account = privateKeyToAccount(PAYER);
     const wallet = createWalletClient({ account, chain: hardhat, transport: http(rpc) });
     const client = createPublicClient({ chain: hardhat, transport: http(rpc) });
-    const rollup = getContract({
-      address: deployment.rollup,
-      abi: rollupAbi(),
-      client: { public: client, wallet },
-    });
     const key = samplePrivateKey("chain-integration-payer");
     const [x, y] = publicKeyOf(key);
-    for (const hash of [
-      await rollup.write.registerPayer([x, y]),
-      await rollup.write.deposit([10n ** 18n], { value: 10n ** 18n }),
-      await rollup.write.registerAsset([77n, [account.address], [10_000]]),
-    ]) {
-      await client.waitForTransactionReceipt({ hash: hash as `0x${string}` });
+    const calls: [string, unknown[], bigint][] = [
+      ["registerPayer", [x, y], 0n],
+      ["deposit", [10n ** 18n], 10n ** 18n],
+      ["registerAsset", [77n, [account.address], [10_000]], 0n],
+    ];
+    for (const [functionName, args, value] of calls) {
+      const hash = await wallet.writeContract({
+        address: deployment.rollup,
+        abi: rollupAbi(),
+        functionName,
+        args,
+        value,
+      });
+      await client.waitForTransactionReceipt({ hash });
     }
 
     const dbDir = mkdtempSync(join(tmpdir(), "royalty-seq-db-"));
