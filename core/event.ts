@@ -39,9 +39,14 @@ export function validateEvent(ev: RoyaltyEvent, where = "event"): RoyaltyEvent {
   return ev;
 }
 
+/** The event hash's inputs in protocol order; every Poseidon implementation hashes exactly these. */
+export function eventHashInputs(domain: bigint, ev: RoyaltyEvent): bigint[] {
+  return [domain, ev.payer, ev.seq, ev.assetId, ev.amount, ev.ref];
+}
+
 /** eventHash = Poseidon(domain, payer, seq, assetId, amount, ref): the Merkle leaf and chain input. */
 export function eventHash(domain: bigint, ev: RoyaltyEvent): bigint {
-  return poseidon([domain, ev.payer, ev.seq, ev.assetId, ev.amount, ev.ref]);
+  return poseidon(eventHashInputs(domain, ev));
 }
 
 /** head_n = Poseidon(head_{n-1}, eventHash_n); head_0 = 0. */

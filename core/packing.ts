@@ -131,7 +131,11 @@ export function publicSignalCount(params: CircuitParams): number {
 }
 
 /** Inverse of publicSignals: what a verifier recovers from a proof's public signals. */
-export function decodePublicSignals(params: CircuitParams, signals: readonly bigint[], domain: bigint): PublicData {
+export function decodePublicSignals(
+  params: CircuitParams,
+  signals: readonly bigint[],
+  domain: bigint,
+): PublicData {
   const { P, A } = params;
   const W = packedWordCount(params);
   if (signals.length !== publicSignalCount(params)) {

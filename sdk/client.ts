@@ -1,8 +1,8 @@
 import type { Signature } from "../core/eddsa.ts";
 import type { RoyaltyEvent } from "../core/event.ts";
+import { expandKey, fastSignHead, type SigningKey } from "../core/fast/eddsa.ts";
+import { fastEventHash, fastNextHead } from "../core/fast/event.ts";
 import { addressToBigInt } from "../core/field.ts";
-import { fastEventHash, fastNextHead } from "../sequencer/crypto/chain.ts";
-import { expandKey, fastSignHead, type SigningKey } from "../sequencer/crypto/eddsa.ts";
 import { RoyaltyApiError } from "./errors.ts";
 
 type Numberish = bigint | number | string;

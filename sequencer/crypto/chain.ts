@@ -1,17 +1,7 @@
 import type { PubKey, Signature } from "../../core/eddsa.ts";
 import type { RoyaltyEvent } from "../../core/event.ts";
-import { fastVerifyHeadSignature } from "./eddsa.ts";
-import { fastPoseidon } from "./poseidon.ts";
-
-/** core `eventHash`, same inputs in the same order (docs/protocol.md §2), on the fast Poseidon. */
-export function fastEventHash(domain: bigint, ev: RoyaltyEvent): bigint {
-  return fastPoseidon([domain, ev.payer, ev.seq, ev.assetId, ev.amount, ev.ref]);
-}
-
-/** core `nextHead` on the fast Poseidon. */
-export function fastNextHead(prevHead: bigint, hash: bigint): bigint {
-  return fastPoseidon([prevHead, hash]);
-}
+import { fastVerifyHeadSignature } from "../../core/fast/eddsa.ts";
+import { fastEventHash, fastNextHead } from "../../core/fast/event.ts";
 
 /** One payer's new events of one request: extend its chain and check every signature given. */
 export interface ChainTask {

@@ -15,10 +15,14 @@ let node: ChildProcess;
 
 beforeAll(async () => {
   await prepare();
-  node = spawn(join(PROJECT_ROOT, "node_modules/.bin/hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(PORT)], {
-    cwd: PROJECT_ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  node = spawn(
+    join(PROJECT_ROOT, "node_modules/.bin/hardhat"),
+    ["node", "--hostname", "127.0.0.1", "--port", String(PORT)],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     node.stdout?.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("Started HTTP")) resolve();
@@ -35,18 +39,39 @@ describe("royalty deploy", () => {
   it("should deploy to an RPC URL with the key from the environment and write the deployment JSON", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "royalty-deploy-")), "deployment.json");
     process.env.ROYALTY_DEPLOYER_KEY = HARDHAT_KEY_0;
-    await deployCommand({ params: "test", chain: "l1", rpc: `http://127.0.0.1:${PORT}`, out, withdrawalDelay: "60", splitDelay: "60" });
+    await deployCommand({
+      params: "test",
+      chain: "l1",
+      rpc: `http://127.0.0.1:${PORT}`,
+      out,
+      withdrawalDelay: "60",
+      splitDelay: "60",
+    });
     const deployment = JSON.parse(readFileSync(out, "utf8"));
-    expect(deployment).toMatchObject({ chainId: 31337, chainType: "l1", params: "test", withdrawalDelay: 60, insecureKeys: true });
+    expect(deployment).toMatchObject({
+      chainId: 31337,
+      chainType: "l1",
+      params: "test",
+      withdrawalDelay: 60,
+      insecureKeys: true,
+    });
     const client = createPublicClient({ transport: http(`http://127.0.0.1:${PORT}`) });
     expect((await client.getCode({ address: deployment.rollup }))?.length ?? 0).toBeGreaterThan(2);
-    expect((await client.getCode({ address: deployment.verifier }))?.length ?? 0).toBeGreaterThan(2);
+    expect((await client.getCode({ address: deployment.verifier }))?.length ?? 0).toBeGreaterThan(
+      2,
+    );
   });
 
   it("should refuse an RPC deployment without a key", async () => {
     delete process.env.ROYALTY_DEPLOYER_KEY;
     await expect(
-      deployCommand({ params: "test", chain: "op", rpc: `http://127.0.0.1:${PORT}`, withdrawalDelay: "60", splitDelay: "60" }),
+      deployCommand({
+        params: "test",
+        chain: "op",
+        rpc: `http://127.0.0.1:${PORT}`,
+        withdrawalDelay: "60",
+        splitDelay: "60",
+      }),
     ).rejects.toThrow(/ROYALTY_DEPLOYER_KEY/);
   });
 });

@@ -32,14 +32,24 @@ export interface Party {
  * A fresh deployment on an in-process EDR chain with two registered, funded payers and two
  * assets whose splits share a recipient. Recipient account ids come from the contract.
  */
-export async function deployScenario(options: { erc20?: boolean; chainType?: "l1" | "op"; escrow?: bigint } = {}) {
+export async function deployScenario(
+  options: { erc20?: boolean; chainType?: "l1" | "op"; escrow?: bigint } = {},
+) {
   const setup = await prepare();
   const connection = await hre.network.create({ network: options.chainType ?? "l1" });
   const { viem } = connection;
   const wallets = await viem.getWalletClients();
-  const [deployer, payerA, payerB, owner, r1, r2, r3] = wallets as [typeof wallets[0], ...typeof wallets];
+  const [deployer, payerA, payerB, owner, r1, r2, r3] = wallets as [
+    (typeof wallets)[0],
+    ...typeof wallets,
+  ];
   const tokenContract = options.erc20 ? await viem.deployContract("MockERC20") : undefined;
-  const { rollup, verifier } = await deployRollup(viem, { params, token: tokenContract?.address ?? ETH, withdrawalDelay: 3600, splitDelay: 3600 });
+  const { rollup, verifier } = await deployRollup(viem, {
+    params,
+    token: tokenContract?.address ?? ETH,
+    withdrawalDelay: 3600,
+    splitDelay: 3600,
+  });
   const publicClient = await viem.getPublicClient();
   const chainId = BigInt(await publicClient.getChainId());
   const domain = domainOf(chainId, rollup.address);
@@ -50,11 +60,15 @@ export async function deployScenario(options: { erc20?: boolean; chainType?: "l1
     const privateKey = samplePrivateKey(`contract-payer-${i}`);
     const [x, y] = publicKeyOf(privateKey);
     const address = wallet!.account.address;
-    const asPayer = await viem.getContractAt("RoyaltyRollup", rollup.address, { client: { wallet: wallet! } });
+    const asPayer = await viem.getContractAt("RoyaltyRollup", rollup.address, {
+      client: { wallet: wallet! },
+    });
     await asPayer.write.registerPayer([x, y]);
     if (tokenContract) {
       await tokenContract.write.mint([address, escrow]);
-      const tokenAsPayer = await viem.getContractAt("MockERC20", tokenContract.address, { client: { wallet: wallet! } });
+      const tokenAsPayer = await viem.getContractAt("MockERC20", tokenContract.address, {
+        client: { wallet: wallet! },
+      });
       await tokenAsPayer.write.approve([rollup.address, escrow]);
       await asPayer.write.deposit([escrow]);
     } else {
@@ -63,7 +77,9 @@ export async function deployScenario(options: { erc20?: boolean; chainType?: "l1
     payers.push({ address, privateKey });
   }
 
-  const asOwner = await viem.getContractAt("RoyaltyRollup", rollup.address, { client: { wallet: owner! } });
+  const asOwner = await viem.getContractAt("RoyaltyRollup", rollup.address, {
+    client: { wallet: owner! },
+  });
   const recipients = [r1!, r2!, r3!].map((w) => w.account.address);
   await asOwner.write.registerAsset([1001n, [recipients[0]!, recipients[1]!], [7000, 3000]]);
   await asOwner.write.registerAsset([1002n, [recipients[2]!, recipients[0]!], [5001, 4999]]);
@@ -74,14 +90,20 @@ export async function deployScenario(options: { erc20?: boolean; chainType?: "l1
   const heads = new Map<string, bigint>(payers.map((p) => [p.address, 0n]));
 
   /** Builds a batch of `events` against the given (or current) heads and proves it. */
-  async function proveEvents(events: RoyaltyEvent[], overrides: { heads?: Map<string, bigint>; assets?: AssetState[] } = {}) {
+  async function proveEvents(
+    events: RoyaltyEvent[],
+    overrides: { heads?: Map<string, bigint>; assets?: AssetState[] } = {},
+  ) {
     const h = overrides.heads ?? heads;
     const payerStates: PayerState[] = payers.map((p) => ({
       address: BigInt(p.address),
       pubKey: publicKeyOf(p.privateKey),
       head: h.get(p.address) ?? 0n,
     }));
-    const samplePayers = payers.map((p, i) => ({ privateKey: p.privateKey, state: payerStates[i]! }));
+    const samplePayers = payers.map((p, i) => ({
+      privateKey: p.privateKey,
+      state: payerStates[i]!,
+    }));
     const request: BatchRequest = {
       params,
       domain,
@@ -92,7 +114,12 @@ export async function deployScenario(options: { erc20?: boolean; chainType?: "l1
     };
     const built = buildBatch(request);
     const proven = await proveBatch(setup.artifacts, built);
-    return { built, proven, calldata: batchCalldata(params, built), proof: proofCalldata(proven.proof) };
+    return {
+      built,
+      proven,
+      calldata: batchCalldata(params, built),
+      proof: proofCalldata(proven.proof),
+    };
   }
 
   /** Records the heads a settled batch moved to. */
@@ -134,7 +161,12 @@ export async function deployScenario(options: { erc20?: boolean; chainType?: "l1
   };
 }
 
-export async function increaseTime(connection: { provider: { request(args: { method: string; params?: unknown[] }): Promise<unknown> } }, seconds: number) {
+export async function increaseTime(
+  connection: {
+    provider: { request(args: { method: string; params?: unknown[] }): Promise<unknown> };
+  },
+  seconds: number,
+) {
   await connection.provider.request({ method: "evm_increaseTime", params: [seconds] });
   await connection.provider.request({ method: "evm_mine", params: [] });
 }

@@ -31,9 +31,13 @@ describe("RoyaltyRollup registration", () => {
   it("should compute the same domain, key hash and split hash as the core module", async () => {
     expect(await s.rollup.read.domain()).toBe(domainOf(s.chainId, s.rollup.address));
     const payer = s.payers[0]!;
-    expect(await s.rollup.read.keyHashOf([payer.address])).toBe(payerKeyHash(s.domain, BigInt(payer.address), publicKeyOf(payer.privateKey)));
+    expect(await s.rollup.read.keyHashOf([payer.address])).toBe(
+      payerKeyHash(s.domain, BigInt(payer.address), publicKeyOf(payer.privateKey)),
+    );
     for (const asset of s.assets) {
-      expect(await s.rollup.read.splitHashOf([asset.assetId])).toBe(splitHash(asset.assetId, asset.split, params.K));
+      expect(await s.rollup.read.splitHashOf([asset.assetId])).toBe(
+        splitHash(asset.assetId, asset.split, params.K),
+      );
     }
   });
 
@@ -43,48 +47,86 @@ describe("RoyaltyRollup registration", () => {
   });
 
   it("should not register a payer twice or a key off the curve", async () => {
-    const asPayer = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, { client: { wallet: s.wallets.payerA } });
-    await expect(asPayer.write.registerPayer([1n, 2n])).rejects.toThrow(/RoyaltyRollup__AlreadyRegistered/);
-    const asOther = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, { client: { wallet: s.wallets.r3 } });
-    await expect(asOther.write.registerPayer([1n, 2n])).rejects.toThrow(/RoyaltyRollup__KeyNotOnCurve/);
+    const asPayer = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, {
+      client: { wallet: s.wallets.payerA },
+    });
+    await expect(asPayer.write.registerPayer([1n, 2n])).rejects.toThrow(
+      /RoyaltyRollup__AlreadyRegistered/,
+    );
+    const asOther = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, {
+      client: { wallet: s.wallets.r3 },
+    });
+    await expect(asOther.write.registerPayer([1n, 2n])).rejects.toThrow(
+      /RoyaltyRollup__KeyNotOnCurve/,
+    );
   });
 
   it("should not register splits with too many, zero or duplicate recipients or bps not summing to 10000", async () => {
-    const asOwner = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, { client: { wallet: s.owner } });
+    const asOwner = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, {
+      client: { wallet: s.owner },
+    });
     const [x, y, z] = s.recipients as [`0x${string}`, `0x${string}`, `0x${string}`];
     const zero = "0x0000000000000000000000000000000000000000";
-    await expect(asOwner.write.registerAsset([7n, [x, y, z], [5000, 3000, 2000]])).rejects.toThrow(/recipient count/);
-    await expect(asOwner.write.registerAsset([7n, [x, y], [5000, 4999]])).rejects.toThrow(/bps must sum to 10000/);
-    await expect(asOwner.write.registerAsset([7n, [x, zero], [5000, 5000]])).rejects.toThrow(/zero recipient/);
-    await expect(asOwner.write.registerAsset([7n, [x, x], [5000, 5000]])).rejects.toThrow(/duplicate recipient/);
-    await expect(asOwner.write.registerAsset([1001n, [x], [10000]])).rejects.toThrow(/RoyaltyRollup__AssetExists/);
+    await expect(asOwner.write.registerAsset([7n, [x, y, z], [5000, 3000, 2000]])).rejects.toThrow(
+      /recipient count/,
+    );
+    await expect(asOwner.write.registerAsset([7n, [x, y], [5000, 4999]])).rejects.toThrow(
+      /bps must sum to 10000/,
+    );
+    await expect(asOwner.write.registerAsset([7n, [x, zero], [5000, 5000]])).rejects.toThrow(
+      /zero recipient/,
+    );
+    await expect(asOwner.write.registerAsset([7n, [x, x], [5000, 5000]])).rejects.toThrow(
+      /duplicate recipient/,
+    );
+    await expect(asOwner.write.registerAsset([1001n, [x], [10000]])).rejects.toThrow(
+      /RoyaltyRollup__AssetExists/,
+    );
   });
 
   it("should rotate a payer's key only after the delay", async () => {
     const payer = s.payers[1]!;
-    const asPayer = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, { client: { wallet: s.wallets.payerB } });
+    const asPayer = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, {
+      client: { wallet: s.wallets.payerB },
+    });
     const next = publicKeyOf(samplePrivateKey("rotated-key"));
     const before = await s.rollup.read.keyHashOf([payer.address]);
     await asPayer.write.requestKeyRotation([next[0], next[1]]);
-    await expect(s.rollup.write.applyKeyRotation([payer.address])).rejects.toThrow(/RoyaltyRollup__TooEarly/);
+    await expect(s.rollup.write.applyKeyRotation([payer.address])).rejects.toThrow(
+      /RoyaltyRollup__TooEarly/,
+    );
     expect(await s.rollup.read.keyHashOf([payer.address])).toBe(before);
     await increaseTime(s.connection, 3601);
     await s.rollup.write.applyKeyRotation([payer.address]); // anyone may apply it
-    expect(await s.rollup.read.keyHashOf([payer.address])).toBe(payerKeyHash(s.domain, BigInt(payer.address), next));
-    await expect(s.rollup.write.applyKeyRotation([payer.address])).rejects.toThrow(/RoyaltyRollup__NothingPending/);
+    expect(await s.rollup.read.keyHashOf([payer.address])).toBe(
+      payerKeyHash(s.domain, BigInt(payer.address), next),
+    );
+    await expect(s.rollup.write.applyKeyRotation([payer.address])).rejects.toThrow(
+      /RoyaltyRollup__NothingPending/,
+    );
   });
 
   it("should let only the owner update a split, effective after the delay", async () => {
-    const asOther = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, { client: { wallet: s.wallets.r1 } });
-    await expect(asOther.write.updateSplit([1001n, [s.recipients[0]!], [10000]])).rejects.toThrow(/RoyaltyRollup__NotAssetOwner/);
-    const asOwner = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, { client: { wallet: s.owner } });
+    const asOther = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, {
+      client: { wallet: s.wallets.r1 },
+    });
+    await expect(asOther.write.updateSplit([1001n, [s.recipients[0]!], [10000]])).rejects.toThrow(
+      /RoyaltyRollup__NotAssetOwner/,
+    );
+    const asOwner = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, {
+      client: { wallet: s.owner },
+    });
     const before = await s.rollup.read.splitHashOf([1001n]);
     await asOwner.write.updateSplit([1001n, [s.recipients[0]!], [10000]]);
-    await expect(s.rollup.write.applySplitUpdate([1001n])).rejects.toThrow(/RoyaltyRollup__TooEarly/);
+    await expect(s.rollup.write.applySplitUpdate([1001n])).rejects.toThrow(
+      /RoyaltyRollup__TooEarly/,
+    );
     expect(await s.rollup.read.splitHashOf([1001n])).toBe(before);
     await increaseTime(s.connection, 3601);
     await s.rollup.write.applySplitUpdate([1001n]);
-    expect(await s.rollup.read.splitHashOf([1001n])).toBe(splitHash(1001n, { recipients: [1n], bps: [10000] }, params.K));
+    expect(await s.rollup.read.splitHashOf([1001n])).toBe(
+      splitHash(1001n, { recipients: [1n], bps: [10000] }, params.K),
+    );
   });
 });
 
@@ -97,31 +139,45 @@ describe("RoyaltyRollup.settleBatch", () => {
   });
 
   it("should reject a batch number other than the next one", async () => {
-    await expect(s.rollup.write.settleBatch([2n, first.calldata, first.proof])).rejects.toThrow(/RoyaltyRollup__WrongBatchNumber/);
+    await expect(s.rollup.write.settleBatch([2n, first.calldata, first.proof])).rejects.toThrow(
+      /RoyaltyRollup__WrongBatchNumber/,
+    );
   });
 
   it("should reject tampered public data (a credit moved between recipients)", async () => {
     const packed = [...first.calldata.packed];
     packed[1] = (packed[1] as bigint) + 1n; // second word: the first recipient's credit
-    await expect(s.rollup.write.settleBatch([1n, { ...first.calldata, packed }, first.proof])).rejects.toThrow(/RoyaltyRollup__InvalidProof/);
+    await expect(
+      s.rollup.write.settleBatch([1n, { ...first.calldata, packed }, first.proof]),
+    ).rejects.toThrow(/RoyaltyRollup__InvalidProof/);
     const newHeads = [...first.calldata.newHeads];
     newHeads[0] = (newHeads[0] as bigint) + 1n;
-    await expect(s.rollup.write.settleBatch([1n, { ...first.calldata, newHeads }, first.proof])).rejects.toThrow(/RoyaltyRollup__InvalidProof/);
+    await expect(
+      s.rollup.write.settleBatch([1n, { ...first.calldata, newHeads }, first.proof]),
+    ).rejects.toThrow(/RoyaltyRollup__InvalidProof/);
     const eventsRoot = first.calldata.eventsRoot + 1n;
-    await expect(s.rollup.write.settleBatch([1n, { ...first.calldata, eventsRoot }, first.proof])).rejects.toThrow(/RoyaltyRollup__InvalidProof/);
+    await expect(
+      s.rollup.write.settleBatch([1n, { ...first.calldata, eventsRoot }, first.proof]),
+    ).rejects.toThrow(/RoyaltyRollup__InvalidProof/);
   });
 
   it("should reject a tampered proof", async () => {
     const proof = [...first.proof];
     proof[0] = proof[6]!;
-    await expect(s.rollup.write.settleBatch([1n, first.calldata, proof])).rejects.toThrow(/RoyaltyRollup__InvalidProof/);
+    await expect(s.rollup.write.settleBatch([1n, first.calldata, proof])).rejects.toThrow(
+      /RoyaltyRollup__InvalidProof/,
+    );
   });
 
   it("should reject unsorted or duplicate payer slots", async () => {
     const payers = [...first.calldata.payers].reverse();
-    await expect(s.rollup.write.settleBatch([1n, { ...first.calldata, payers }, first.proof])).rejects.toThrow(/RoyaltyRollup__PayersNotSorted/);
+    await expect(
+      s.rollup.write.settleBatch([1n, { ...first.calldata, payers }, first.proof]),
+    ).rejects.toThrow(/RoyaltyRollup__PayersNotSorted/);
     const dup = [first.calldata.payers[0]!, first.calldata.payers[0]!];
-    await expect(s.rollup.write.settleBatch([1n, { ...first.calldata, payers: dup }, first.proof])).rejects.toThrow(/RoyaltyRollup__PayersNotSorted/);
+    await expect(
+      s.rollup.write.settleBatch([1n, { ...first.calldata, payers: dup }, first.proof]),
+    ).rejects.toThrow(/RoyaltyRollup__PayersNotSorted/);
   });
 
   it("should settle a valid batch: debits, credits, heads, events root", async () => {
@@ -152,25 +208,39 @@ describe("RoyaltyRollup.settleBatch", () => {
   });
 
   it("should reject the settled batch replayed, under its number and under the next", async () => {
-    await expect(s.rollup.write.settleBatch([1n, first.calldata, first.proof])).rejects.toThrow(/RoyaltyRollup__WrongBatchNumber/);
-    await expect(s.rollup.write.settleBatch([2n, first.calldata, first.proof])).rejects.toThrow(/RoyaltyRollup__StalePayerHead/);
+    await expect(s.rollup.write.settleBatch([1n, first.calldata, first.proof])).rejects.toThrow(
+      /RoyaltyRollup__WrongBatchNumber/,
+    );
+    await expect(s.rollup.write.settleBatch([2n, first.calldata, first.proof])).rejects.toThrow(
+      /RoyaltyRollup__StalePayerHead/,
+    );
   });
 
   it("should reject a batch proven against a stale payer head", async () => {
     const [a] = s.payers as [Scenario["payers"][0]];
-    const stale = await s.proveEvents([s.event(a, 3n, 1001n, 5n)], { heads: new Map([[a.address, 0n]]) });
-    await expect(s.rollup.write.settleBatch([2n, stale.calldata, stale.proof])).rejects.toThrow(/RoyaltyRollup__StalePayerHead/);
+    const stale = await s.proveEvents([s.event(a, 3n, 1001n, 5n)], {
+      heads: new Map([[a.address, 0n]]),
+    });
+    await expect(s.rollup.write.settleBatch([2n, stale.calldata, stale.proof])).rejects.toThrow(
+      /RoyaltyRollup__StalePayerHead/,
+    );
   });
 
   it("should reject a batch proven against a split that is not the registered one", async () => {
     const [a] = s.payers as [Scenario["payers"][0]];
-    const wrong = s.assets.map((x) => (x.assetId === 1001n ? { ...x, split: { recipients: [1n, 2n], bps: [6000, 4000] } } : x));
+    const wrong = s.assets.map((x) =>
+      x.assetId === 1001n ? { ...x, split: { recipients: [1n, 2n], bps: [6000, 4000] } } : x,
+    );
     const batch = await s.proveEvents([s.event(a, 3n, 1001n, 5n)], { assets: wrong });
-    await expect(s.rollup.write.settleBatch([2n, batch.calldata, batch.proof])).rejects.toThrow(/RoyaltyRollup__WrongSplitHash/);
+    await expect(s.rollup.write.settleBatch([2n, batch.calldata, batch.proof])).rejects.toThrow(
+      /RoyaltyRollup__WrongSplitHash/,
+    );
     // Lying about the split hash in calldata does not help: the proof is checked against storage.
     const splitHashes = [...batch.calldata.splitHashes];
     splitHashes[0] = await s.rollup.read.splitHashOf([1001n]);
-    await expect(s.rollup.write.settleBatch([2n, { ...batch.calldata, splitHashes }, batch.proof])).rejects.toThrow(/RoyaltyRollup__InvalidProof/);
+    await expect(
+      s.rollup.write.settleBatch([2n, { ...batch.calldata, splitHashes }, batch.proof]),
+    ).rejects.toThrow(/RoyaltyRollup__InvalidProof/);
   });
 
   it("should settle the next batch continuing each payer's chain", async () => {
@@ -186,7 +256,9 @@ describe("RoyaltyRollup escrow too low", () => {
     const s = await deployScenario({ escrow: 1000n });
     const [a] = s.payers as [Scenario["payers"][0]];
     const batch = await s.proveEvents([s.event(a, 1n, 1001n, 1001n)]);
-    await expect(s.rollup.write.settleBatch([1n, batch.calldata, batch.proof])).rejects.toThrow(/RoyaltyRollup__InsufficientEscrow/);
+    await expect(s.rollup.write.settleBatch([1n, batch.calldata, batch.proof])).rejects.toThrow(
+      /RoyaltyRollup__InsufficientEscrow/,
+    );
   });
 });
 
@@ -200,7 +272,9 @@ for (const erc20 of [false, true]) {
     });
 
     const balanceOf = async (address: `0x${string}`) =>
-      erc20 ? await s.token!.read.balanceOf([address]) : await s.publicClient.getBalance({ address });
+      erc20
+        ? await s.token!.read.balanceOf([address])
+        : await s.publicClient.getBalance({ address });
 
     it("should pay a recipient's claim once, to the recipient, whoever triggers it", async () => {
       const r1 = s.recipients[0]!;
@@ -215,7 +289,9 @@ for (const erc20 of [false, true]) {
 
     it("should pay a withdrawal only after the delay, capped by what settlements left", async () => {
       const payer = s.payers[1]!;
-      const asPayer = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, { client: { wallet: s.wallets.payerB } });
+      const asPayer = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, {
+        client: { wallet: s.wallets.payerB },
+      });
       const escrow = (await s.rollup.read.payers([payer.address]))[2];
       await asPayer.write.requestWithdrawal([escrow]);
       await expect(asPayer.write.withdraw()).rejects.toThrow(/RoyaltyRollup__TooEarly/);
@@ -226,11 +302,24 @@ for (const erc20 of [false, true]) {
       if (erc20) expect((await balanceOf(payer.address)) - before!).toBe(escrow);
     });
 
-    it(erc20 ? "should refuse ETH sent with an ERC-20 deposit" : "should refuse a deposit whose value differs from the amount", async () => {
-      const asPayer = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, { client: { wallet: s.wallets.payerA } });
-      if (erc20) await expect(asPayer.write.deposit([1n], { value: 1n })).rejects.toThrow(/RoyaltyRollup__EthNotAccepted/);
-      else await expect(asPayer.write.deposit([2n], { value: 1n })).rejects.toThrow(/RoyaltyRollup__WrongValue/);
-    });
+    it(
+      erc20
+        ? "should refuse ETH sent with an ERC-20 deposit"
+        : "should refuse a deposit whose value differs from the amount",
+      async () => {
+        const asPayer = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, {
+          client: { wallet: s.wallets.payerA },
+        });
+        if (erc20)
+          await expect(asPayer.write.deposit([1n], { value: 1n })).rejects.toThrow(
+            /RoyaltyRollup__EthNotAccepted/,
+          );
+        else
+          await expect(asPayer.write.deposit([2n], { value: 1n })).rejects.toThrow(
+            /RoyaltyRollup__WrongValue/,
+          );
+      },
+    );
   });
 }
 

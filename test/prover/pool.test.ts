@@ -19,7 +19,11 @@ afterAll(async () => {
 
 describe("ProverPool", () => {
   it("should prove several batches in parallel on worker threads, each proof valid", async () => {
-    const batches = [sampleBatch(params), sampleBatch(params, { events: 2 }), sampleBatch(params, { payers: 1 })];
+    const batches = [
+      sampleBatch(params),
+      sampleBatch(params, { events: 2 }),
+      sampleBatch(params, { payers: 1 }),
+    ];
     const results = await Promise.all(batches.map((b, i) => pool.prove(i + 1, artifacts, b)));
     const vkey = readVerificationKey(artifacts.verificationKey);
     for (const [i, result] of results.entries()) {

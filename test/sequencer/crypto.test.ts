@@ -3,12 +3,12 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { publicKeyOf, signHead, verifyHeadSignature } from "../../core/eddsa.ts";
 import { eventHash, nextHead } from "../../core/event.ts";
+import { expandKey, fastSignHead, fastVerifyHeadSignature } from "../../core/fast/eddsa.ts";
+import { fastEventHash, fastNextHead } from "../../core/fast/event.ts";
+import { fastPoseidon } from "../../core/fast/poseidon.ts";
 import { SNARK_FIELD } from "../../core/field.ts";
 import { poseidon } from "../../core/poseidon.ts";
-import { fastEventHash, fastNextHead } from "../../sequencer/crypto/chain.ts";
-import { expandKey, fastSignHead, fastVerifyHeadSignature } from "../../sequencer/crypto/eddsa.ts";
 import { inlineChainRunner, poolChainRunner } from "../../sequencer/crypto/pool.ts";
-import { fastPoseidon } from "../../sequencer/crypto/poseidon.ts";
 
 const randField = () => BigInt(`0x${randomBytes(32).toString("hex")}`) % SNARK_FIELD;
 const randBits = (bits: number) =>

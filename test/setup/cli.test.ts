@@ -26,7 +26,12 @@ describe("royalty CLI", () => {
   it("prove --json should make and verify a proof and print witness and proof times", async () => {
     const lines = await royalty("prove", "--params", "test", "--json");
     const result = JSON.parse(lines[lines.length - 1] as string);
-    expect(result).toMatchObject({ params: "test", events: 4, valid: true, rejectsTamperedPublicSignal: true });
+    expect(result).toMatchObject({
+      params: "test",
+      events: 4,
+      valid: true,
+      rejectsTamperedPublicSignal: true,
+    });
     expect(result.witnessMs).toBeGreaterThan(0);
     expect(result.proveMs).toBeGreaterThan(0);
   });
@@ -36,7 +41,15 @@ describe("royalty CLI", () => {
     const report = JSON.parse(lines[lines.length - 1] as string);
     expect(report.rows.map((r: { chain: string }) => r.chain)).toEqual(["l1", "op"]);
     for (const row of report.rows) {
-      expect(Object.keys(row)).toEqual(expect.arrayContaining(["params", "chain", "gasPerBatch", "gasPerEvent", "baselineGasPerEvent"]));
+      expect(Object.keys(row)).toEqual(
+        expect.arrayContaining([
+          "params",
+          "chain",
+          "gasPerBatch",
+          "gasPerEvent",
+          "baselineGasPerEvent",
+        ]),
+      );
       expect(row.gasPerEvent).toBe(Math.round(row.gasPerBatch / 4));
     }
     expect(report.rows[1].l1DataGas).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { SNARK_FIELD } from "../../core/field.ts";
+import { SNARK_FIELD } from "../field.ts";
 import { allocSlots, load, N8, store, wasm } from "./wasm-field.ts";
 
 /**

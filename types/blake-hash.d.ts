@@ -1,4 +1,4 @@
-// blake-hash (circomlibjs's nonce hash) ships no types; only what sequencer/crypto/eddsa.ts calls.
+// blake-hash (circomlibjs's nonce hash) ships no types; only what core/fast/eddsa.ts calls.
 declare module "blake-hash" {
   interface Hash {
     update(data: Buffer): Hash;

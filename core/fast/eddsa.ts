@@ -1,6 +1,6 @@
 import createBlakeHash from "blake-hash";
-import type { PubKey, Signature } from "../../core/eddsa.ts";
-import { SNARK_FIELD } from "../../core/field.ts";
+import type { PubKey, Signature } from "../eddsa.ts";
+import { SNARK_FIELD } from "../field.ts";
 import {
   addPoints,
   allocPoint,
