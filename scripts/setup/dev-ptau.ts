@@ -15,6 +15,7 @@ import { createHash, type Hash, randomBytes } from "node:crypto";
 import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { blake2b } from "@noble/hashes/blake2b";
 import * as ffjavascript from "ffjavascript";
+import { BinFileWriter } from "./bin-file.ts";
 
 export interface DevPtauOptions {
   /** ptau power (max constraints 2^power) */
@@ -342,42 +343,6 @@ function buildCombTable(G: WasmGroup): Buf {
 // Output file: snarkjs's binfile container ("ptau", version 1, 11 sections). Section sizes
 // are known up front, so each header is written before its data and nothing seeks back.
 
-class PtauFile {
-  private sectionLeft = 0;
-
-  constructor(private readonly fh: FileHandle) {}
-
-  async header(nSections: number): Promise<void> {
-    const b = new Uint8Array(12);
-    b.set(new TextEncoder().encode("ptau"), 0);
-    const dv = new DataView(b.buffer);
-    dv.setUint32(4, 1, true);
-    dv.setUint32(8, nSections, true);
-    await this.fh.write(b);
-  }
-
-  async startSection(type: number, size: number): Promise<void> {
-    if (this.sectionLeft !== 0) throw new Error(`previous section short by ${this.sectionLeft}`);
-    const b = new Uint8Array(12);
-    const dv = new DataView(b.buffer);
-    dv.setUint32(0, type, true);
-    dv.setBigUint64(4, BigInt(size), true);
-    await this.fh.write(b);
-    this.sectionLeft = size;
-  }
-
-  async write(data: Buf): Promise<void> {
-    if (data.byteLength > this.sectionLeft) throw new Error("section overflow");
-    this.sectionLeft -= data.byteLength;
-    await this.fh.write(data);
-  }
-
-  async section(type: number, data: Buf): Promise<void> {
-    await this.startSection(type, data.byteLength);
-    await this.write(data);
-  }
-}
-
 // ---------------------------------------------------------------------------------------
 
 interface Secrets {
@@ -455,7 +420,7 @@ export class FixedBaseMul {
 
 class DevPtauBuilder {
   readonly n: number;
-  readonly file: PtauFile;
+  readonly file: BinFileWriter;
   private readonly fixed: FixedBaseMul;
 
   constructor(
@@ -464,7 +429,7 @@ class DevPtauBuilder {
     fh: FileHandle,
   ) {
     this.n = 2 ** opts.power;
-    this.file = new PtauFile(fh);
+    this.file = new BinFileWriter(fh, "ptau");
     this.fixed = new FixedBaseMul(curve);
   }
 

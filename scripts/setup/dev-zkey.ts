@@ -18,6 +18,7 @@
 import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { blake2b } from "@noble/hashes/blake2b";
 import * as ffjavascript from "ffjavascript";
+import { BinFileWriter } from "./bin-file.ts";
 import {
   buildDevCurve,
   type Curve,
@@ -466,40 +467,6 @@ function buildQap(r1cs: R1cs, lagrange: readonly bigint[], r: bigint): Qap {
 // ---------------------------------------------------------------------------------------
 // Output: zkey container ("zkey", version 1, 10 sections), every size known up front.
 
-class ZkeyFile {
-  private sectionLeft = 0;
-
-  constructor(private readonly fh: FileHandle) {}
-
-  async header(nSections: number): Promise<void> {
-    const b = new Uint8Array(12);
-    b.set(new TextEncoder().encode("zkey"), 0);
-    view(b).setUint32(4, 1, true);
-    view(b).setUint32(8, nSections, true);
-    await this.fh.write(b);
-  }
-
-  async startSection(type: number, size: number): Promise<void> {
-    if (this.sectionLeft !== 0) throw new Error(`previous section short by ${this.sectionLeft}`);
-    const b = new Uint8Array(12);
-    view(b).setUint32(0, type, true);
-    view(b).setBigUint64(4, BigInt(size), true);
-    await this.fh.write(b);
-    this.sectionLeft = size;
-  }
-
-  async write(data: Buf): Promise<void> {
-    if (data.byteLength > this.sectionLeft) throw new Error("section overflow");
-    this.sectionLeft -= data.byteLength;
-    await this.fh.write(data);
-  }
-
-  async section(type: number, data: Buf): Promise<void> {
-    await this.startSection(type, data.byteLength);
-    await this.write(data);
-  }
-}
-
 function u32(v: number, littleEndian = true): Buf {
   const b = new Uint8Array(4);
   view(b).setUint32(0, v, littleEndian);
@@ -532,7 +499,7 @@ interface Scalars {
 }
 
 class DevZkeyWriter {
-  private readonly file: ZkeyFile;
+  private readonly file: BinFileWriter;
   private readonly fixed: FixedBaseMul;
   private readonly n: number;
   /** snarkjs's circuit hash: fixed by the circuit and the ptau, not by delta */
@@ -547,7 +514,7 @@ class DevZkeyWriter {
     private readonly power: number,
     private readonly secrets: Secrets,
   ) {
-    this.file = new ZkeyFile(fh);
+    this.file = new BinFileWriter(fh, "zkey");
     this.fixed = new FixedBaseMul(curve);
     this.n = 2 ** power;
   }

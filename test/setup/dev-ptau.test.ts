@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import * as snarkjs from "snarkjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSections } from "../../scripts/setup/bin-file.ts";
 import { DEV_PTAU_LABEL, writeDevPtau } from "../../scripts/setup/dev-ptau.ts";
 
 const run = promisify(execFile);
@@ -27,20 +28,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** ptau/zkey container: "ptau", version u32, count u32, then (type u32, size u64, data)*. */
-function sections(file: Buffer): Map<number, Buffer> {
-  const out = new Map<number, Buffer>();
-  const count = file.readUInt32LE(8);
-  let at = 12;
-  for (let i = 0; i < count; i++) {
-    const type = file.readUInt32LE(at);
-    const size = Number(file.readBigUInt64LE(at + 4));
-    out.set(type, file.subarray(at + 12, at + 12 + size));
-    at += 12 + size;
-  }
-  expect(at).toBe(file.length);
-  return out;
-}
+const sections = (file: Buffer) => readSections(file) as Map<number, Buffer>;
 
 function captureLogger() {
   const lines: string[] = [];

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadParams } from "../../core/params.ts";
 import { sampleBatch } from "../../prover/sample-batch.ts";
 import { encodeWtns, loadWitnessCalculator } from "../../prover/witness.ts";
+import { readSections } from "../../scripts/setup/bin-file.ts";
 import { writeDevPtau } from "../../scripts/setup/dev-ptau.ts";
 import { type DevKeySecrets, writeDevZkey } from "../../scripts/setup/dev-zkey.ts";
 import { ptauPowerFor } from "../../scripts/setup/keys.ts";
@@ -65,20 +66,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** ptau/zkey container: magic, version u32, count u32, then (type u32, size u64, data)*. */
-function sections(file: Buffer): Map<number, Buffer> {
-  const out = new Map<number, Buffer>();
-  const count = file.readUInt32LE(8);
-  let at = 12;
-  for (let i = 0; i < count; i++) {
-    const type = file.readUInt32LE(at);
-    const size = Number(file.readBigUInt64LE(at + 4));
-    out.set(type, file.subarray(at + 12, at + 12 + size));
-    at += 12 + size;
-  }
-  expect(at).toBe(file.length);
-  return out;
-}
+const sections = (file: Buffer) => readSections(file) as Map<number, Buffer>;
 
 async function zkeySections(path: string): Promise<Map<number, Buffer>> {
   return sections(await readFile(path));
