@@ -4,6 +4,7 @@ import { benchIngestCommand } from "./commands/bench-ingest.ts";
 import { circuitInfoCommand } from "./commands/circuit-info.ts";
 import { deployCommand } from "./commands/deploy.ts";
 import { proveCommand } from "./commands/prove.ts";
+import { sequencerCommand } from "./commands/sequencer.ts";
 import { setupCommand } from "./commands/setup.ts";
 import { gasReportCommand } from "./gas/gas-report.ts";
 
@@ -64,6 +65,20 @@ program
   .option("--params <set>", "only this parameter set")
   .option("--json", "print one JSON line")
   .action(gasReportCommand);
+
+program
+  .command("sequencer")
+  .description(
+    "API, batcher, prover pool and settlement submitter in one process (settles with ROYALTY_SUBMITTER_KEY)",
+  )
+  .requiredOption("--rpc <url>", "JSON-RPC endpoint of the rollup's chain")
+  .requiredOption("--deployment <file>", "deployment JSON written by `royalty deploy`")
+  .option("--db <file>", "SQLite database", "sequencer.sqlite")
+  .option("--params <set>", "parameter set of the deployment", "default")
+  .option("--port <n>", "HTTP port", "8080")
+  .option("--provers <n>", "prover worker threads", "2")
+  .option("--max-wait-ms <ms>", "longest an event waits for its batch", "2000")
+  .action(sequencerCommand);
 
 const bench = program.command("bench").description("benchmarks that print figures");
 bench

@@ -1,10 +1,8 @@
 import type { Logger } from "pino";
-import type { AssetState, PayerState } from "../core/batch.ts";
 import { buildBatch } from "../core/batch.ts";
-import type { Signature } from "../core/eddsa.ts";
 import { RoyaltyError } from "../core/errors.ts";
-import type { RoyaltyEvent } from "../core/event.ts";
 import type { CircuitParams } from "../core/params.ts";
+import { batchRequestOf } from "./batch-request.ts";
 import type { ChainView } from "./chain-state.ts";
 import { stringifyWithBigInts } from "./json.ts";
 import type { Metrics } from "./metrics.ts";
@@ -149,42 +147,9 @@ export class Batcher {
   private cut(sel: Selection): number {
     const { store, chain, params } = this.opts;
     const events = sel.events;
-    const first = new Map<string, StoredEvent>();
-    const last = new Map<string, StoredEvent>();
-    for (const e of events) {
-      if (!first.has(e.payer)) first.set(e.payer, e);
-      last.set(e.payer, e);
-    }
-    const payers: PayerState[] = [...first.values()].map((e) => {
-      const p = chain.payer(BigInt(e.payer));
-      if (!p)
-        throw new RoyaltyError("UNKNOWN_PAYER", `payer ${e.payer} vanished from the chain view`);
-      return { address: BigInt(e.payer), pubKey: p.pubKey, head: e.prevHead };
-    });
-    const assets: AssetState[] = [...new Set(events.map((e) => e.assetId))].map((assetId) => ({
-      assetId,
-      split: this.split(assetId),
-    }));
-    const signatures = new Map<bigint, Signature>(
-      [...last.values()].map((e) => [BigInt(e.payer), e.signature as Signature]),
-    );
-    const coreEvents: RoyaltyEvent[] = events.map((e) => ({
-      payer: BigInt(e.payer),
-      seq: e.seq,
-      assetId: e.assetId,
-      amount: e.amount,
-      ref: e.ref,
-    }));
     // The reference model re-derives every hash and checks each payer's signature: a batch the
     // circuit would reject is never persisted.
-    const built = buildBatch({
-      params,
-      domain: chain.domain,
-      events: coreEvents,
-      payers,
-      assets,
-      signatures,
-    });
+    const built = buildBatch(batchRequestOf(events, chain, params));
     built.heads.forEach((h, i) => {
       if (h !== events[i]?.head) {
         throw new RoyaltyError(

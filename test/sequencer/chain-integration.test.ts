@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -19,7 +19,10 @@ import { prepare } from "../contracts/fixture.ts";
 // Hardhat's default accounts 0 and 1: public test keys, funded on every local Hardhat node.
 const DEPLOYER = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const PAYER = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const SUBMITTER = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
 const children: ChildProcess[] = [];
+// Child processes log here (pino JSON), for a failing run to be read afterwards.
+const LOG = join(tmpdir(), "royalty-chain-integration.log");
 afterAll(() => {
   for (const c of children) c.kill("SIGKILL");
 });
@@ -27,11 +30,14 @@ afterAll(() => {
 async function startProcess(
   args: string[],
   ready: (line: string) => string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
+    env,
   });
+  child.stderr?.on("data", (chunk: Buffer) => appendFileSync(LOG, chunk));
   children.push(child);
   for await (const line of createInterface({ input: child.stdout! })) {
     const found = ready(line);
@@ -106,8 +112,13 @@ describe("sequencer with the chain watcher on a local Hardhat node over HTTP", (
         "0",
         "--threads",
         "0",
+        "--provers",
+        "1",
+        "--max-wait-ms",
+        "300",
       ],
       (line) => (JSON.parse(line) as { listening?: string }).listening,
+      { ...process.env, ROYALTY_SUBMITTER_KEY: SUBMITTER },
     );
 
     const payer = new RoyaltyClient({
@@ -137,5 +148,22 @@ describe("sequencer with the chain watcher on a local Hardhat node over HTTP", (
     await expect(stranger.submit({ assetId: 77n, amount: 1n })).rejects.toMatchObject({
       code: "UNKNOWN_PAYER",
     });
+
+    // The same process batches, proves and settles: the event ends up settled on chain with a
+    // receipt, and the recipient's balance is the event's amount (a single-recipient split).
+    let status: { status?: string; receipt?: { txHash?: string } } = {};
+    for (let i = 0; i < 240 && status.status !== "settled"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      status = await (await fetch(`${url}/v1/events/${account.address}/1`)).json();
+    }
+    expect(status.status).toBe("settled");
+    expect(status.receipt?.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+    const claimable = await client.readContract({
+      address: deployment.rollup,
+      abi: rollupAbi(),
+      functionName: "claimable",
+      args: [account.address],
+    });
+    expect(claimable).toBe(1234n);
   });
 });

@@ -1,0 +1,137 @@
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import type { Logger } from "pino";
+import { createPublicClient, createWalletClient, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { domainOf } from "../core/event.ts";
+import type { CircuitParams } from "../core/params.ts";
+import { ProverPool } from "../prover/pool.ts";
+import type { Deployment } from "../scripts/deploy/deploy-rollup.ts";
+import { artifactPaths } from "../scripts/setup/paths.ts";
+import { Batcher } from "./batcher.ts";
+import { ChainWatcher } from "./chain/watcher.ts";
+import { chainViewFromSeed, readChainSeed } from "./chain-seed.ts";
+import { InMemoryChainView } from "./chain-state.ts";
+import { inlineChainRunner, poolChainRunner } from "./crypto/pool.ts";
+import { Metrics } from "./metrics.ts";
+import { ProvingLoop } from "./pipeline/proving-loop.ts";
+import { storeSettlementSource } from "./pipeline/settlement-source.ts";
+import { buildServer } from "./server.ts";
+import { SettlementSubmitter } from "./settlement/submitter.ts";
+import { SqliteStore } from "./store/sqlite.ts";
+
+export interface SequencerOptions {
+  db: string;
+  params: CircuitParams;
+  logger: Logger;
+  port?: number;
+  host?: string;
+  /** chain access: a JSON-RPC URL and the deployment `royalty deploy` wrote */
+  rpc?: string;
+  deployment?: string;
+  /** no chain: state from a seed file (tests, benchmarks) */
+  seed?: string;
+  maxWaitMs?: number;
+  batcher?: boolean;
+  /** ingest crypto worker threads (0: on the event loop) */
+  threads?: number;
+  /** prover worker threads (0: no proving in this process) */
+  provers?: number;
+  /** 0x private key that pays for settlements (none: no settlement in this process) */
+  submitterKey?: `0x${string}`;
+}
+
+/**
+ * One sequencer process: chain watcher, HTTP API, batcher, prover pool and settlement submitter
+ * (DESIGN §9, one machine). Returns the URL and a stop function; every part resumes from the
+ * database and the chain after a restart.
+ */
+export async function runSequencer(
+  o: SequencerOptions,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const { params, logger } = o;
+  const store = new SqliteStore(o.db);
+  let chain: InMemoryChainView;
+  let watcher: ChainWatcher | undefined;
+  let deployment: Deployment | undefined;
+  if (o.rpc && o.deployment) {
+    deployment = JSON.parse(readFileSync(o.deployment, "utf8")) as Deployment;
+    chain = new InMemoryChainView(
+      BigInt(deployment.chainId),
+      domainOf(BigInt(deployment.chainId), deployment.rollup),
+    );
+    watcher = new ChainWatcher({
+      client: createPublicClient({ transport: http(o.rpc) }),
+      rollup: deployment.rollup,
+      params,
+      view: chain,
+      progress: store,
+      fromBlock: BigInt(deployment.deployBlock) > 10n ? BigInt(deployment.deployBlock) - 10n : 0n,
+      onError: (error, retryInMs) =>
+        logger.warn({ err: error, retryInMs }, "chain watcher: RPC error, backing off"),
+    });
+    // Accept events only once the view holds every payer and split registered so far.
+    await watcher.catchUp();
+    watcher.start();
+  } else if (o.seed) {
+    chain = chainViewFromSeed(readChainSeed(o.seed), params.K);
+  } else {
+    throw new Error("runSequencer needs rpc + deployment, or a seed file");
+  }
+
+  const metrics = new Metrics();
+  const threads = o.threads ?? Math.min(2, availableParallelism());
+  const runner = threads > 0 ? poolChainRunner(threads) : inlineChainRunner();
+  const app = await buildServer({ store, chain, params, logger, runner, metrics });
+  const batcher = new Batcher({
+    store,
+    chain,
+    params,
+    maxWaitMs: o.maxWaitMs ?? 2000,
+    metrics,
+    logger,
+  });
+
+  const pool = o.provers ? new ProverPool({ workers: o.provers }) : undefined;
+  const proving = pool
+    ? new ProvingLoop({
+        store,
+        chain,
+        params,
+        pool,
+        artifacts: artifactPaths(params),
+        logger,
+        metrics,
+      })
+    : undefined;
+  let submitter: SettlementSubmitter | undefined;
+  if (o.submitterKey && o.rpc && deployment) {
+    const account = privateKeyToAccount(o.submitterKey);
+    submitter = new SettlementSubmitter({
+      rollup: deployment.rollup,
+      publicClient: createPublicClient({ transport: http(o.rpc) }),
+      walletClient: createWalletClient({ account, transport: http(o.rpc) }),
+      source: storeSettlementSource(store, chain, params, metrics),
+      log: (entry) => logger.info(entry),
+    });
+  }
+
+  await runner.warmUp();
+  const url = await app.listen({ port: o.port ?? 8080, host: o.host ?? "127.0.0.1" });
+  if (o.batcher !== false) batcher.start();
+  proving?.start();
+  submitter?.start((error) =>
+    logger.error({ code: error.code, err: error.message }, "settlement stopped"),
+  );
+
+  const stop = async () => {
+    submitter?.stop();
+    proving?.stop();
+    watcher?.stop();
+    batcher.stop();
+    await app.close();
+    await pool?.close();
+    store.close();
+  };
+  return { url, stop };
+}
