@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Logger } from "pino";
-import { createPublicClient, createWalletClient, http } from "viem";
+import { createPublicClient, createWalletClient, http, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { domainOf } from "../core/event.ts";
 import type { CircuitParams } from "../core/params.ts";
@@ -26,9 +26,10 @@ export interface SequencerOptions {
   logger: Logger;
   port?: number;
   host?: string;
-  /** chain access: a JSON-RPC URL and the deployment `royalty deploy` wrote */
+  /** chain access: a JSON-RPC URL (or a viem transport, e.g. an in-process chain) and the deployment */
   rpc?: string;
-  deployment?: string;
+  transport?: Transport;
+  deployment?: string | Deployment;
   /** no chain: state from a seed file (tests, benchmarks) */
   seed?: string;
   maxWaitMs?: number;
@@ -39,6 +40,7 @@ export interface SequencerOptions {
   provers?: number;
   /** 0x private key that pays for settlements (none: no settlement in this process) */
   submitterKey?: `0x${string}`;
+  onSettlementStopped?: (error: Error) => void;
 }
 
 /**
@@ -48,20 +50,21 @@ export interface SequencerOptions {
  */
 export async function runSequencer(
   o: SequencerOptions,
-): Promise<{ url: string; stop: () => Promise<void> }> {
+) {
   const { params, logger } = o;
   const store = new SqliteStore(o.db);
   let chain: InMemoryChainView;
   let watcher: ChainWatcher | undefined;
   let deployment: Deployment | undefined;
-  if (o.rpc && o.deployment) {
-    deployment = JSON.parse(readFileSync(o.deployment, "utf8")) as Deployment;
+  const transport = o.transport ?? (o.rpc ? http(o.rpc) : undefined);
+  if (transport && o.deployment) {
+    deployment = typeof o.deployment === "string" ? (JSON.parse(readFileSync(o.deployment, "utf8")) as Deployment) : o.deployment;
     chain = new InMemoryChainView(
       BigInt(deployment.chainId),
       domainOf(BigInt(deployment.chainId), deployment.rollup),
     );
     watcher = new ChainWatcher({
-      client: createPublicClient({ transport: http(o.rpc) }),
+      client: createPublicClient({ transport }),
       rollup: deployment.rollup,
       params,
       view: chain,
@@ -76,7 +79,7 @@ export async function runSequencer(
   } else if (o.seed) {
     chain = chainViewFromSeed(readChainSeed(o.seed), params.K);
   } else {
-    throw new Error("runSequencer needs rpc + deployment, or a seed file");
+    throw new Error("runSequencer needs rpc (or transport) + deployment, or a seed file");
   }
 
   const metrics = new Metrics();
@@ -105,12 +108,12 @@ export async function runSequencer(
       })
     : undefined;
   let submitter: SettlementSubmitter | undefined;
-  if (o.submitterKey && o.rpc && deployment) {
+  if (o.submitterKey && transport && deployment) {
     const account = privateKeyToAccount(o.submitterKey);
     submitter = new SettlementSubmitter({
       rollup: deployment.rollup,
-      publicClient: createPublicClient({ transport: http(o.rpc) }),
-      walletClient: createWalletClient({ account, transport: http(o.rpc) }),
+      publicClient: createPublicClient({ transport }),
+      walletClient: createWalletClient({ account, transport }),
       source: storeSettlementSource(store, chain, params, metrics),
       log: (entry) => logger.info(entry),
     });
@@ -133,5 +136,5 @@ export async function runSequencer(
     await pool?.close();
     store.close();
   };
-  return { url, stop };
+  return { url, stop, store, chain, metrics };
 }
