@@ -21,6 +21,22 @@ export function proofCalldata(proof: Groth16Proof): readonly bigint[] {
   ].map((x) => BigInt(x as string));
 }
 
+/** Inverse of proofCalldata: the verifier's uint256[8] back to snarkjs's proof object. */
+export function proofFromCalldata(words: readonly bigint[]): Groth16Proof {
+  const w = words.map(String);
+  return {
+    pi_a: [w[0] as string, w[1] as string, "1"],
+    pi_b: [
+      [w[3] as string, w[2] as string],
+      [w[5] as string, w[4] as string],
+      ["1", "0"],
+    ],
+    pi_c: [w[6] as string, w[7] as string, "1"],
+    protocol: "groth16",
+    curve: "bn128",
+  };
+}
+
 const toAddress = (x: bigint) => `0x${x.toString(16).padStart(40, "0")}` as `0x${string}`;
 
 /** The BatchData struct of RoyaltyRollup.settleBatch for a built batch. */

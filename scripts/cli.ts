@@ -6,6 +6,7 @@ import { deployCommand } from "./commands/deploy.ts";
 import { proveCommand } from "./commands/prove.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
 import { setupCommand } from "./commands/setup.ts";
+import { verifyCommand } from "./commands/verify.ts";
 import { gasReportCommand } from "./gas/gas-report.ts";
 
 const program = new Command()
@@ -80,6 +81,23 @@ program
   .option("--max-wait-ms <ms>", "longest an event waits for its batch", "2000")
   .action(sequencerCommand);
 
+program
+  .command("verify")
+  .description(
+    "check settled batches: proofs re-verified off-chain, numbering, head continuity; --sequencer recomputes every share",
+  )
+  .requiredOption("--rpc <url>", "JSON-RPC endpoint (a testnet or a local node)")
+  .requiredOption("--rollup <address>", "RoyaltyRollup address")
+  .option("--batch <n>", "only this batch")
+  .option(
+    "--sequencer <url>",
+    "sequencer whose published events are recomputed against the credits",
+  )
+  .option("--vkey <file>", "verification key (default: build/<set>/verification_key.json)")
+  .option("--from-block <n>", "first block to read logs from")
+  .option("--json", "one JSON line per batch")
+  .action(verifyCommand);
+
 const bench = program.command("bench").description("benchmarks that print figures");
 bench
   .command("ingest")
@@ -95,7 +113,7 @@ bench
 try {
   await program.parseAsync();
   // snarkjs keeps worker threads alive; a finished command must not hang on them.
-  process.exit(0);
+  process.exit(process.exitCode ?? 0);
 } catch (error) {
   if (error instanceof RoyaltyError) {
     console.error(

@@ -48,9 +48,7 @@ export interface SequencerOptions {
  * (DESIGN §9, one machine). Returns the URL and a stop function; every part resumes from the
  * database and the chain after a restart.
  */
-export async function runSequencer(
-  o: SequencerOptions,
-) {
+export async function runSequencer(o: SequencerOptions) {
   const { params, logger } = o;
   const store = new SqliteStore(o.db);
   let chain: InMemoryChainView;
@@ -58,7 +56,10 @@ export async function runSequencer(
   let deployment: Deployment | undefined;
   const transport = o.transport ?? (o.rpc ? http(o.rpc) : undefined);
   if (transport && o.deployment) {
-    deployment = typeof o.deployment === "string" ? (JSON.parse(readFileSync(o.deployment, "utf8")) as Deployment) : o.deployment;
+    deployment =
+      typeof o.deployment === "string"
+        ? (JSON.parse(readFileSync(o.deployment, "utf8")) as Deployment)
+        : o.deployment;
     chain = new InMemoryChainView(
       BigInt(deployment.chainId),
       domainOf(BigInt(deployment.chainId), deployment.rollup),

@@ -155,6 +155,9 @@ export const getBatchSchema = {
             properties: {
               payer: address,
               seq: decimal,
+              assetId: decimal,
+              amount: decimal,
+              ref: decimal,
               eventHash: decimal,
               leafIndex: { type: "integer" },
             },

@@ -84,6 +84,9 @@ export function stateRoutes(
       events: store.batchEvents(n).map((e) => ({
         payer: e.payer,
         seq: e.seq,
+        assetId: e.assetId,
+        amount: e.amount,
+        ref: e.ref,
         eventHash: e.eventHash,
         leafIndex: e.leafIndex,
       })),

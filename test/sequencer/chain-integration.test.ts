@@ -1,8 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { promisify } from "node:util";
+import Database from "better-sqlite3";
 import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
@@ -20,6 +22,7 @@ import { prepare } from "../contracts/fixture.ts";
 const DEPLOYER = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const PAYER = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const SUBMITTER = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
+const run = promisify(execFile);
 const children: ChildProcess[] = [];
 // Child processes log here (pino JSON), for a failing run to be read afterwards.
 const LOG = join(tmpdir(), "royalty-chain-integration.log");
@@ -165,5 +168,36 @@ describe("sequencer with the chain watcher on a local Hardhat node over HTTP", (
       args: [account.address],
     });
     expect(claimable).toBe(1234n);
+
+    // royalty verify, over HTTP: the settled batch is valid, with the sequencer's events too.
+    const verify = (...extra: string[]) =>
+      run(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "scripts/cli.ts",
+          "verify",
+          "--rpc",
+          rpc,
+          "--rollup",
+          deployment.rollup,
+          "--json",
+          ...extra,
+        ],
+        { cwd: PROJECT_ROOT },
+      )
+        .then((r) => r.stdout)
+        .catch((e: { stdout: string }) => e.stdout);
+    expect((await verify("--sequencer", url)).trim()).toBe('{"batch":1,"valid":true}');
+
+    // A sequencer that publishes other events than the ones settled is caught.
+    const db = new Database(join(dbDir, "seq.sqlite"));
+    db.prepare("UPDATE events SET amount = '1233' WHERE seq = 1").run();
+    db.close();
+    const tampered = JSON.parse((await verify("--sequencer", url)).trim());
+    expect(tampered).toMatchObject({ batch: 1, valid: false });
+    expect(tampered.reason).toMatch(/events root/);
+    expect(tampered.reason).toMatch(/credited 1234, the events give 1233/);
   });
 });
