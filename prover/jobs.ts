@@ -13,5 +13,12 @@ export interface ProveJob {
 }
 
 export type ProveResult =
-  | { ok: true; batchNumber: number; proof: Groth16Proof; publicSignals: string[]; witnessMs: number; proveMs: number }
+  | {
+      ok: true;
+      batchNumber: number;
+      proof: Groth16Proof;
+      publicSignals: string[];
+      witnessMs: number;
+      proveMs: number;
+    }
   | { ok: false; batchNumber: number; code: string; message: string };

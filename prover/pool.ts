@@ -2,8 +2,8 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { BuiltBatch } from "../core/batch.ts";
-import type { ProveJob, ProveResult } from "./jobs.ts";
 import type { ProverArtifacts } from "./groth16.ts";
+import type { ProveJob, ProveResult } from "./jobs.ts";
 
 export interface ProverPoolOptions {
   /** worker threads, each proving one batch at a time single-threaded (default: cores) */

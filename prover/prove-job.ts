@@ -22,15 +22,32 @@ export default async function proveJob(job: ProveJob): Promise<ProveResult> {
     }
     const witness = await (await calculator)(job.input);
     const t1 = performance.now();
-    const { proof, publicSignals } = await snarkjs.groth16.prove(job.zkey, { type: "mem", data: encodeWtns(witness) }, undefined, {
-      singleThread: true,
-    });
+    const { proof, publicSignals } = await snarkjs.groth16.prove(
+      job.zkey,
+      { type: "mem", data: encodeWtns(witness) },
+      undefined,
+      {
+        singleThread: true,
+      },
+    );
     const t2 = performance.now();
     const signals = (publicSignals as string[]).map(String);
     if (signals.some((s, i) => s !== job.expectedPublicSignals[i])) {
-      return { ok: false, batchNumber: job.batchNumber, code: "PUBLIC_SIGNALS_MISMATCH", message: "the proof's public signals differ from the batch model's" };
+      return {
+        ok: false,
+        batchNumber: job.batchNumber,
+        code: "PUBLIC_SIGNALS_MISMATCH",
+        message: "the proof's public signals differ from the batch model's",
+      };
     }
-    return { ok: true, batchNumber: job.batchNumber, proof, publicSignals: signals, witnessMs: t1 - t0, proveMs: t2 - t1 };
+    return {
+      ok: true,
+      batchNumber: job.batchNumber,
+      proof,
+      publicSignals: signals,
+      witnessMs: t1 - t0,
+      proveMs: t2 - t1,
+    };
   } catch (error) {
     const code = error instanceof RoyaltyError ? error.code : "PROOF_FAILED";
     return { ok: false, batchNumber: job.batchNumber, code, message: (error as Error).message };

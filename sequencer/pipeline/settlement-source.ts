@@ -17,7 +17,7 @@ export function storeSettlementSource(
   return {
     provenBatch(batchNumber) {
       const record = store.batch(Number(batchNumber));
-      if (!record || record.status !== "proven" || !record.proof) return undefined;
+      if (record?.status !== "proven" || !record.proof) return undefined;
       const built = buildBatch(batchRequestOf(store.batchEvents(record.number), chain, params));
       return {
         batchNumber,
