@@ -15,7 +15,11 @@ export default defineConfig({
     // The rollup compiles through the IR pipeline (cheaper settlement); the Poseidon libraries
     // must not: their unrolled rounds outgrow the contract size limit there.
     overrides: {
-      "contracts/RoyaltyRollup.sol": { version: "0.8.28", path: SOLJSON, settings: { viaIR: true, optimizer } },
+      "contracts/RoyaltyRollup.sol": {
+        version: "0.8.28",
+        path: SOLJSON,
+        settings: { viaIR: true, optimizer },
+      },
     },
     // On-chain Poseidon is linked as libraries, so their artifacts are needed for deployment.
     npmFilesToBuild: [
