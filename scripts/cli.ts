@@ -7,6 +7,7 @@ import { proveCommand } from "./commands/prove.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
 import { setupCommand } from "./commands/setup.ts";
 import { verifyCommand } from "./commands/verify.ts";
+import { demoCommand } from "./demo/demo.ts";
 import { gasReportCommand } from "./gas/gas-report.ts";
 
 const program = new Command()
@@ -97,6 +98,16 @@ program
   .option("--from-block <n>", "first block to read logs from")
   .option("--json", "one JSON line per batch")
   .action(verifyCommand);
+
+program
+  .command("demo")
+  .description(
+    "the whole product on an embedded chain: setup, deploy, events over HTTP, proofs, settlement, claim, verify",
+  )
+  .option("--params <set>", "parameter set", "default")
+  .option("--chain <type>", "embedded chain type: l1 or op (an OP-stack L2 simulation)", "l1")
+  .option("--events <n>", "royalty events to send", "256")
+  .action(demoCommand);
 
 const bench = program.command("bench").description("benchmarks that print figures");
 bench
