@@ -39,8 +39,19 @@ export function proofFromCalldata(words: readonly bigint[]): Groth16Proof {
 
 const toAddress = (x: bigint) => `0x${x.toString(16).padStart(40, "0")}` as `0x${string}`;
 
+/** RoyaltyRollup.settleBatch's BatchData struct, as viem encodes it. */
+export interface BatchCalldata {
+  eventsRoot: bigint;
+  payers: readonly `0x${string}`[];
+  oldHeads: readonly bigint[];
+  newHeads: readonly bigint[];
+  assetIds: readonly bigint[];
+  splitHashes: readonly bigint[];
+  packed: readonly bigint[];
+}
+
 /** The BatchData struct of RoyaltyRollup.settleBatch for a built batch. */
-export function batchCalldata(params: CircuitParams, built: BuiltBatch) {
+export function batchCalldata(params: CircuitParams, built: BuiltBatch): BatchCalldata {
   const d = built.publicData;
   return {
     eventsRoot: d.eventsRoot,

@@ -60,3 +60,14 @@ export function readSections(file: Uint8Array): Map<number, Uint8Array> {
     throw new Error(`container ends at ${at} of ${file.byteLength} bytes`);
   return out;
 }
+
+/** Concatenation of byte arrays (section bodies assembled from parts). */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import { createHash, type Hash, randomBytes } from "node:crypto";
 import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { blake2b } from "@noble/hashes/blake2b";
 import * as ffjavascript from "ffjavascript";
-import { BinFileWriter } from "./bin-file.ts";
+import { BinFileWriter, concat } from "./bin-file.ts";
 
 export interface DevPtauOptions {
   /** ptau power (max constraints 2^power) */
@@ -625,16 +625,6 @@ async function lagrangeTopLevel(Fr: WasmFr, powers: Buf, n: number): Promise<Buf
   input.set(powers.subarray(0, (2 * n - 1) * FR_BYTES));
   const out = await Fr.ifft(input);
   input.fill(0);
-  return out;
-}
-
-function concat(parts: Buf[]): Buf {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
   return out;
 }
 

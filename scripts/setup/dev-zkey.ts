@@ -18,7 +18,7 @@
 import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { blake2b } from "@noble/hashes/blake2b";
 import * as ffjavascript from "ffjavascript";
-import { BinFileWriter } from "./bin-file.ts";
+import { BinFileWriter, concat } from "./bin-file.ts";
 import {
   buildDevCurve,
   type Curve,
@@ -471,16 +471,6 @@ function u32(v: number, littleEndian = true): Buf {
   const b = new Uint8Array(4);
   view(b).setUint32(0, v, littleEndian);
   return b;
-}
-
-function concat(parts: Buf[]): Buf {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }
 
 type Hasher = ReturnType<typeof blake2b.create>;

@@ -5,7 +5,7 @@ import { eventsRoot } from "../../core/merkle.ts";
 import { type PublicData, publicSignals, unpackWords } from "../../core/packing.ts";
 import { type CircuitParams, loadParams, paramSetNames } from "../../core/params.ts";
 import { computeShares, type Split } from "../../core/split.ts";
-import { proofFromCalldata } from "../../prover/calldata.ts";
+import { type BatchCalldata, proofFromCalldata } from "../../prover/calldata.ts";
 import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
 import { rollupAbi } from "../../sequencer/chain/rollup-abi.ts";
 import { artifactPaths } from "../setup/paths.ts";
@@ -31,15 +31,7 @@ export interface VerifyOptions {
 interface Settlement {
   batchNumber: bigint;
   blockNumber: bigint;
-  data: {
-    eventsRoot: bigint;
-    payers: readonly `0x${string}`[];
-    oldHeads: readonly bigint[];
-    newHeads: readonly bigint[];
-    assetIds: readonly bigint[];
-    splitHashes: readonly bigint[];
-    packed: readonly bigint[];
-  };
+  data: BatchCalldata;
   proof: readonly bigint[];
 }
 

@@ -5,20 +5,13 @@ import {
   type WalletClient,
 } from "viem";
 import { RoyaltyError } from "../../core/errors.ts";
+import type { BatchCalldata } from "../../prover/calldata.ts";
 import { rollupAbi } from "../chain/rollup-abi.ts";
 
 /** A proven batch ready for `settleBatch`, as viem encodes it. */
 export interface ProvenBatchCall {
   batchNumber: bigint;
-  batch: {
-    eventsRoot: bigint;
-    payers: readonly `0x${string}`[];
-    oldHeads: readonly bigint[];
-    newHeads: readonly bigint[];
-    assetIds: readonly bigint[];
-    splitHashes: readonly bigint[];
-    packed: readonly bigint[];
-  };
+  batch: BatchCalldata;
   proof: readonly bigint[];
 }
 
