@@ -44,6 +44,7 @@ export class InMemoryChainView implements ChainView {
   private readonly payers = new Map<bigint, ChainPayer>();
   private readonly assets = new Map<bigint, ChainAsset>();
   private readonly accounts = new Map<bigint, bigint>();
+  private readonly addresses = new Map<bigint, bigint>();
   private readonly balances = new Map<bigint, bigint>();
 
   constructor(chainId: bigint, domain: bigint) {
@@ -78,14 +79,15 @@ export class InMemoryChainView implements ChainView {
   }
   setAccount(address: bigint, id: bigint): void {
     this.accounts.set(address, id);
+    this.addresses.set(id, address);
   }
   setClaimable(address: bigint, amount: bigint): void {
     this.balances.set(address, amount);
   }
 
-  /** (address, account id) pairs, for crediting settled batches by id. */
-  accountEntries(): IterableIterator<[bigint, bigint]> {
-    return this.accounts.entries();
+  /** The address an account id was assigned to (settlements credit ids). */
+  addressOf(id: bigint): bigint | undefined {
+    return this.addresses.get(id);
   }
 
   /** The whole view as JSON (bigints as strings): the chain watcher saves it with its block. */
@@ -112,7 +114,7 @@ export class InMemoryChainView implements ChainView {
     };
     for (const [k, v] of data.payers) this.payers.set(k, v);
     for (const [k, v] of data.assets) this.assets.set(k, v);
-    for (const [k, v] of data.accounts) this.accounts.set(k, v);
+    for (const [k, v] of data.accounts) this.setAccount(k, v);
     for (const [k, v] of data.balances) this.balances.set(k, v);
   }
 }

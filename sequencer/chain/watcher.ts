@@ -213,9 +213,9 @@ export class ChainWatcher {
     recipientIds.forEach((id, r) => {
       if (id !== 0n) byId.set(id, (byId.get(id) ?? 0n) + (credits[r] as bigint));
     });
-    for (const [address, id] of v.accountEntries()) {
-      const credit = byId.get(id);
-      if (credit) v.setClaimable(address, v.claimable(address) + credit);
+    for (const [id, credit] of byId) {
+      const address = v.addressOf(id);
+      if (address !== undefined) v.setClaimable(address, v.claimable(address) + credit);
     }
   }
 

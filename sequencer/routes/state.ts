@@ -10,6 +10,9 @@ import { getAccountSchema, getBatchSchema, getPayerSchema, healthSchema } from "
 
 type JsonPublicData = Record<keyof PublicData, string | string[]>;
 
+const addressParam = (value: string) =>
+  requireParam("address", value, ADDRESS_RE, "must be a 0x address");
+
 export function stateRoutes(
   app: FastifyInstance,
   deps: { store: Store; chain: ChainView; metrics: Metrics },
@@ -20,12 +23,7 @@ export function stateRoutes(
     "/v1/payers/:address",
     { schema: getPayerSchema },
     async (req) => {
-      const address = requireParam(
-        "address",
-        req.params.address,
-        ADDRESS_RE,
-        "must be a 0x address",
-      );
+      const address = addressParam(req.params.address);
       const onChain = chain.payer(BigInt(address));
       const local = store.payerState(address.toLowerCase());
       if (!onChain && !local) throw new RoyaltyError("NOT_FOUND", `payer ${address} is unknown`);
@@ -49,12 +47,7 @@ export function stateRoutes(
     "/v1/accounts/:address",
     { schema: getAccountSchema },
     async (req) => {
-      const address = requireParam(
-        "address",
-        req.params.address,
-        ADDRESS_RE,
-        "must be a 0x address",
-      );
+      const address = addressParam(req.params.address);
       const id = chain.accountId(BigInt(address));
       let pending = 0n;
       if (id !== undefined) {
