@@ -45,3 +45,10 @@ declare module "ffjavascript" {
   const anything: any;
   export = anything;
 }
+
+declare module "wasmbuilder" {
+  // biome-ignore lint/suspicious/noExplicitAny: untyped library; core/fast/limb-*.ts wrap it.
+  export const ModuleBuilder: any;
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  export type ModuleBuilder = any;
+}
