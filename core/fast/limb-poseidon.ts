@@ -29,7 +29,10 @@ interface OptConstants {
 // circomlibjs's optimised constants are not among its exports; its JSON file is the one copy.
 const { C, S, M, P } = JSON.parse(
   readFileSync(
-    join(dirname(createRequire(import.meta.url).resolve("circomlibjs")), "../src/poseidon_constants_opt.json"),
+    join(
+      dirname(createRequire(import.meta.url).resolve("circomlibjs")),
+      "../src/poseidon_constants_opt.json",
+    ),
     "utf8",
   ),
 ) as OptConstants;
@@ -43,7 +46,8 @@ type CodeBuilder = any;
 
 function helpers(c: CodeBuilder) {
   const get = (n: string): Code => c.getLocal(n);
-  const slot = (base: Code, index: Code): Code => c.i32_add(base, c.i32_mul(index, c.i32_const(SLOT)));
+  const slot = (base: Code, index: Code): Code =>
+    c.i32_add(base, c.i32_mul(index, c.i32_const(SLOT)));
   const next = (name: string): Code => c.setLocal(name, c.i32_add(get(name), c.i32_const(SLOT)));
   /** for (counter = 0; counter < n; counter++) body */
   const repeat = (counter: string, n: Code, ...body: Code[]): Code => [
@@ -112,7 +116,7 @@ function buildPermutation(module: ModuleBuilder): void {
     f.addCode(repeat("i", get("t"), c.call("pos_pow5", get("ps")), next("ps")));
   }
 
-  // mix(t, pMat, pIn, pOut): out_i = sum_j mat[i*t + j] * in_j (sums left unreduced: t < 18 terms)
+  // mix(t, pMat, pIn, pOut): out_i = sum_j mat[i*t + j] * in_j
   {
     const f = module.addFunction("pos_mix");
     f.addParam("t", "i32");
@@ -120,30 +124,14 @@ function buildPermutation(module: ModuleBuilder): void {
     f.addParam("pin", "i32");
     f.addParam("pout", "i32");
     f.addLocal("i", "i32");
-    f.addLocal("j", "i32");
-    f.addLocal("px", "i32");
     const c: CodeBuilder = f.getCodeBuilder();
     const { get, repeat, next } = helpers(c);
-    const A = c.i32_const(aux);
     f.addCode(
       repeat(
         "i",
         get("t"),
-        c.call("fr_mul", get("pm"), get("pin"), get("pout")),
-        next("pm"),
-        c.setLocal("px", c.i32_add(get("pin"), c.i32_const(SLOT))),
-        c.setLocal("j", c.i32_const(1)),
-        c.block(
-          c.loop(
-            c.br_if(1, c.i32_eq(get("j"), get("t"))),
-            c.call("fr_mul", get("pm"), get("px"), A),
-            c.call("fr_add", get("pout"), A, get("pout")),
-            next("pm"),
-            next("px"),
-            c.setLocal("j", c.i32_add(get("j"), c.i32_const(1))),
-            c.br(0),
-          ),
-        ),
+        c.call("fr_dot", get("t"), get("pm"), get("pin"), get("pout")),
+        c.setLocal("pm", c.i32_add(get("pm"), c.i32_mul(get("t"), c.i32_const(SLOT)))),
         next("pout"),
       ),
     );
@@ -164,21 +152,8 @@ function buildPermutation(module: ModuleBuilder): void {
     const ACC = c.i32_const(acc);
     f.addCode(
       // acc = sum_j S[j] * state_j
-      c.call("fr_mul", get("pS"), get("ps"), ACC),
-      next("pS"),
-      c.setLocal("px", c.i32_add(get("ps"), c.i32_const(SLOT))),
-      c.setLocal("j", c.i32_const(1)),
-      c.block(
-        c.loop(
-          c.br_if(1, c.i32_eq(get("j"), get("t"))),
-          c.call("fr_mul", get("pS"), get("px"), A),
-          c.call("fr_add", ACC, A, ACC),
-          next("pS"),
-          next("px"),
-          c.setLocal("j", c.i32_add(get("j"), c.i32_const(1))),
-          c.br(0),
-        ),
-      ),
+      c.call("fr_dot", get("t"), get("pS"), get("ps"), ACC),
+      c.setLocal("pS", c.i32_add(get("pS"), c.i32_mul(get("t"), c.i32_const(SLOT)))),
       // state_k += state_0 * S[t + k - 1]: reduced, since these sums build up over every round
       c.setLocal("px", c.i32_add(get("ps"), c.i32_const(SLOT))),
       c.setLocal("j", c.i32_const(1)),
@@ -273,7 +248,10 @@ class LimbPoseidon {
       const i = t - 2;
       // Matrices stored row by row as mat[i*t + j] = M[j][i], the orientation circomlibjs applies.
       const flat = (m: string[][]) =>
-        Array.from({ length: t * t }, (_, k) => (m[k % t] as string[])[Math.floor(k / t)] as string);
+        Array.from(
+          { length: t * t },
+          (_, k) => (m[k % t] as string[])[Math.floor(k / t)] as string,
+        );
       this.arities[n] = {
         t,
         nRoundsP: N_ROUNDS_P[i] as number,
@@ -319,7 +297,16 @@ class LimbPoseidon {
       const slot = this.state + (i + 1) * SLOT;
       this.exports.fr_mul(slot, this.r2, slot);
     }
-    const out = this.exports.poseidon(a.t, a.nRoundsP, a.pC, a.pM, a.pP, a.pS, this.state, this.tmp);
+    const out = this.exports.poseidon(
+      a.t,
+      a.nRoundsP,
+      a.pC,
+      a.pM,
+      a.pP,
+      a.pS,
+      this.state,
+      this.tmp,
+    );
     this.exports.fr_mul(out, this.one, out);
     const at = out / 8;
     let v = 0n;
