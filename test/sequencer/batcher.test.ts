@@ -1,10 +1,25 @@
-// Batcher rules: slot overflow of each kind, max wait, runs ending at signed events, contiguous
-// numbers, leaf indexes, heads chained across unsettled batches, receipts once settled.
-import { afterEach, describe, expect, it } from "vitest";
+// Batcher rules: slot overflow of each kind, max wait, runs ending at signed events, a payer that
+// does not fit skipped for one batch only, stuck payers, contiguous numbers, leaf indexes, heads
+// chained across unsettled batches, receipts once settled, determinism across restarts.
+import type { Logger } from "pino";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildBatch } from "../../core/batch.ts";
+import { signHead } from "../../core/eddsa.ts";
+import { eventHash, nextHead } from "../../core/event.ts";
 import { verifyEventProof } from "../../core/merkle.ts";
+import type { CircuitParams } from "../../core/params.ts";
 import { Batcher } from "../../sequencer/batcher.ts";
-import { get, makeEvents, post, startServer, type TestPayer, type TestServer } from "./helpers.ts";
+import type { Metrics } from "../../sequencer/metrics.ts";
+import type { NewEvent, PayerAdvance } from "../../sequencer/store/types.ts";
+import {
+  DOMAIN,
+  get,
+  makeEvents,
+  post,
+  startServer,
+  type TestPayer,
+  type TestServer,
+} from "./helpers.ts";
 
 let s: TestServer;
 afterEach(async () => {
@@ -12,16 +27,26 @@ afterEach(async () => {
 });
 
 const WAIT = 2000;
-function batcherFor(server: TestServer, params = server.params) {
+function batcherFor(
+  server: TestServer,
+  opts: { params?: CircuitParams; logger?: Logger; metrics?: Metrics } = {},
+) {
   let offset = 0;
   const batcher = new Batcher({
     store: server.store,
     chain: server.chain,
-    params,
+    params: opts.params ?? server.params,
     maxWaitMs: WAIT,
     now: () => Date.now() + offset,
+    logger: opts.logger,
+    metrics: opts.metrics,
   });
   return { batcher, advance: (ms: number) => (offset += ms) };
+}
+
+function fakeLogger() {
+  const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
+  return { logger, asLogger: logger as unknown as Logger };
 }
 
 /** Submits items for a payer continuing its chain; signs where `sign` says (last always). */
@@ -39,6 +64,86 @@ async function submit(
   );
   const res = await post(s.url, { events });
   expect(res.status).toBe(202);
+}
+
+/**
+ * Appends events straight to the store, in exactly the given order across payers, each payer's
+ * chain continued from its stored state (ingest stores each request's events grouped per payer;
+ * the batcher must not depend on that layout).
+ */
+function appendInterleaved(
+  server: TestServer,
+  rows: { payer: TestPayer; assetId: bigint; amount?: bigint; signed: boolean }[],
+) {
+  const state = new Map<string, { seq: bigint; head: bigint; debit: bigint }>();
+  const events: NewEvent[] = rows.map((r) => {
+    const address = r.payer.address;
+    const stored = server.store.payerState(address);
+    const st = state.get(address) ?? {
+      seq: stored?.nextSeq ?? 1n,
+      head: stored?.head ?? 0n,
+      debit: 0n,
+    };
+    const amount = r.amount ?? 100n;
+    const ev = { payer: BigInt(address), seq: st.seq, assetId: r.assetId, amount, ref: 0n };
+    const hash = eventHash(DOMAIN, ev);
+    const head = nextHead(st.head, hash);
+    const row: NewEvent = {
+      payer: address,
+      seq: st.seq,
+      assetId: r.assetId,
+      amount,
+      ref: 0n,
+      signature: r.signed ? signHead(r.payer.privateKey, head) : null,
+      eventHash: hash,
+      prevHead: st.head,
+      head,
+    };
+    state.set(address, { seq: st.seq + 1n, head, debit: st.debit + amount });
+    return row;
+  });
+  const advances: PayerAdvance[] = [...state].map(([payer, st]) => ({
+    payer,
+    nextSeq: st.seq,
+    head: st.head,
+    addedDebits: st.debit,
+  }));
+  server.store.appendEvents(events, advances);
+}
+
+/** Calls tick until it cuts nothing more; returns the batch numbers cut. */
+function drain(tick: () => number[]): number[] {
+  const all: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const cut = tick();
+    if (cut.length === 0) return all;
+    all.push(...cut);
+  }
+  throw new Error("the batcher kept cutting");
+}
+
+/** Batch invariants: slot limits, runs ending signed, per payer seqs contiguous across batches. */
+function checkBatches(server: TestServer, params: CircuitParams, last: number) {
+  const nextSeq = new Map<string, bigint>();
+  for (let n = 1; n <= last; n++) {
+    const events = server.store.batchEvents(n);
+    expect(events.length, `batch ${n}`).toBeGreaterThan(0);
+    expect(events.length).toBeLessThanOrEqual(params.N);
+    expect(new Set(events.map((e) => e.payer)).size).toBeLessThanOrEqual(params.P);
+    expect(new Set(events.map((e) => e.assetId)).size).toBeLessThanOrEqual(params.A);
+    const recipients = new Set(
+      events.flatMap((e) => server.chain.asset(e.assetId)!.split.recipients),
+    );
+    expect(recipients.size).toBeLessThanOrEqual(params.R);
+    const lastOf = new Map<string, (typeof events)[number]>();
+    for (const e of events) {
+      expect(e.seq, `batch ${n} ${e.payer}`).toBe(nextSeq.get(e.payer) ?? 1n);
+      nextSeq.set(e.payer, e.seq + 1n);
+      lastOf.set(e.payer, e);
+    }
+    for (const e of lastOf.values()) expect(e.signature, `batch ${n} ${e.payer}`).not.toBeNull();
+  }
+  return nextSeq;
 }
 
 const seqsOf = (n: number) => s.store.batchEvents(n).map((e) => `${e.payer.slice(-1)}:${e.seq}`);
@@ -84,11 +189,180 @@ describe("Batcher", () => {
   it("should cut when the next event would need one recipient slot too many", async () => {
     s = await startServer({ payers: 1, assets: 2 });
     // R = 3: asset 1 brings recipients {1, 101}, asset 2 two more.
-    const { batcher } = batcherFor(s, { ...s.params, R: 3 });
+    const { batcher } = batcherFor(s, { params: { ...s.params, R: 3 } });
     await submit(s.payers[0]!, [ev(1n), ev(1n), ev(2n)], () => true);
     expect(batcher.tick()).toEqual([1]);
     expect(seqsOf(1)).toEqual(["1:1", "1:2"]);
     expect(JSON.parse(s.store.batch(1)!.publicData).recipientIds).toEqual(["1", "101", "0"]);
+  });
+
+  it("should skip, for one batch only, a payer whose run needs asset slots the batch no longer has, and keep filling with later payers", async () => {
+    s = await startServer({ payers: 3, assets: 3 });
+    const { batcher, advance } = batcherFor(s);
+    const [p1, p2, p3] = s.payers as [TestPayer, TestPayer, TestPayer];
+    await submit(p1, [ev(1n)]);
+    // p2's run (signed at seq 2) needs assets 2 and 3: with asset 1 taken only one slot is left.
+    await submit(p2, [ev(2n), ev(3n)]);
+    await submit(p3, [ev(1n)]);
+    expect(batcher.tick()).toEqual([1]);
+    expect(seqsOf(1)).toEqual(["1:1", "3:1"]);
+    expect(batcher.stuckPayers()).toEqual([]);
+    // p2 fits an empty batch: it is next, once its wait is over.
+    expect(batcher.tick()).toEqual([]);
+    advance(WAIT);
+    expect(batcher.tick()).toEqual([2]);
+    expect(seqsOf(2)).toEqual(["2:1", "2:2"]);
+    expect(s.store.unbatchedEvents(10)).toEqual([]);
+  });
+
+  it("should skip, for one batch only, a payer whose run needs recipient slots the batch no longer has; a run over R on its own is stuck", async () => {
+    s = await startServer({ payers: 4, assets: 2 });
+    // R = 3: asset 1 brings recipients {1, 101}, asset 2 brings {2, 102}.
+    const params = { ...s.params, R: 3 };
+    const { logger, asLogger } = fakeLogger();
+    const { batcher, advance } = batcherFor(s, { params, logger: asLogger });
+    const [p1, p2, p3, p4] = s.payers as [TestPayer, TestPayer, TestPayer, TestPayer];
+    await submit(p1, [ev(1n)]);
+    await submit(p2, [ev(2n), ev(2n)]);
+    await submit(p3, [ev(1n)]);
+    // p4's run needs 4 recipients: it can never fit, not even in an empty batch.
+    await submit(p4, [ev(1n), ev(2n)]);
+    expect(batcher.tick()).toEqual([1]);
+    expect(seqsOf(1)).toEqual(["1:1", "3:1"]);
+    advance(WAIT);
+    expect(batcher.tick()).toEqual([2]);
+    expect(seqsOf(2)).toEqual(["2:1", "2:2"]);
+    expect(batcher.tick()).toEqual([]);
+    expect(batcher.stuckPayers()).toEqual([p4.address]);
+    expect(logger.error).toHaveBeenCalledTimes(1);
+    expect(logger.error.mock.calls[0]?.[0]).toMatchObject({ payer: p4.address, seq: "1" });
+    expect(s.store.unbatchedEvents(10).map((e) => `${e.payer.slice(-1)}:${e.seq}`)).toEqual([
+      "4:1",
+      "4:2",
+    ]);
+  });
+
+  it("should mark a payer stuck only when its run to the next signature exceeds an empty batch, keep its later events back, and batch the others", async () => {
+    s = await startServer({ payers: 3, assets: 3 });
+    const { logger, asLogger } = fakeLogger();
+    const { batcher, advance } = batcherFor(s, { logger: asLogger, metrics: s.metrics });
+    const [p1, p2, p3] = s.payers as [TestPayer, TestPayer, TestPayer];
+    // p1: five events before its first signature (N = 4); p2: three assets (A = 2).
+    await submit(p1, [ev(1n), ev(1n), ev(1n), ev(1n), ev(1n)]);
+    await submit(p2, [ev(1n), ev(2n), ev(3n)]);
+    await submit(p3, [ev(1n), ev(2n)], () => true);
+    // p1's next run would fit, but it may not jump ahead of the stuck one.
+    await submit(p1, [ev(1n)]);
+    advance(WAIT);
+    expect(batcher.tick()).toEqual([1]);
+    expect(seqsOf(1)).toEqual(["3:1", "3:2"]);
+    expect(batcher.tick()).toEqual([]);
+    expect(batcher.stuckPayers()).toEqual([p1.address, p2.address]);
+    expect(await s.metrics.registry.getSingleMetricAsString("royalty_stuck_payers")).toMatch(
+      /^royalty_stuck_payers 2$/m,
+    );
+    // Logged once per stuck run, not on every tick.
+    expect(logger.error).toHaveBeenCalledTimes(2);
+    expect(logger.error.mock.calls.map((c) => c[0].payer).sort()).toEqual([p1.address, p2.address]);
+    expect(s.store.unbatchedEvents(20).filter((e) => e.payer === p1.address)).toHaveLength(6);
+    // Others keep being batched.
+    await submit(p3, [ev(3n)]);
+    advance(WAIT);
+    expect(batcher.tick()).toEqual([2]);
+    expect(seqsOf(2)).toEqual(["3:3"]);
+  });
+
+  it("should not mark a payer stuck because another payer's run, interleaved with its own, overflowed", async () => {
+    s = await startServer({ payers: 2, assets: 3 });
+    const { batcher, advance } = batcherFor(s);
+    const [p1, p2] = s.payers as [TestPayer, TestPayer];
+    appendInterleaved(s, [
+      { payer: p1, assetId: 1n, signed: false },
+      { payer: p2, assetId: 2n, signed: false },
+      { payer: p2, assetId: 3n, signed: true },
+      { payer: p1, assetId: 1n, signed: true },
+    ]);
+    // p1's run {1} goes first; p2's run {2, 3} no longer fits beside it: batch 1 is full.
+    expect(batcher.tick()).toEqual([1]);
+    expect(seqsOf(1)).toEqual(["1:1", "1:2"]);
+    expect(batcher.stuckPayers()).toEqual([]);
+    advance(WAIT);
+    expect(batcher.tick()).toEqual([2]);
+    expect(seqsOf(2)).toEqual(["2:1", "2:2"]);
+  });
+
+  it("should batch every event exactly once, whatever the interleaving, and cut the same batches after restarts", async () => {
+    // Deterministic pseudo-random runs: 1..3 events over at most two assets, so every run fits an
+    // empty batch; payers' events interleaved at random.
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const plan = (payers: TestPayer[]) => {
+      const queues = payers.map((payer) => {
+        const rows: { payer: TestPayer; assetId: bigint; amount: bigint; signed: boolean }[] = [];
+        for (let r = 0; r < 4; r++) {
+          const len = 1 + rand(3);
+          const pair = [BigInt(1 + rand(3)), BigInt(1 + rand(3))];
+          for (let i = 0; i < len; i++) {
+            rows.push({
+              payer,
+              assetId: pair[rand(2)] as bigint,
+              amount: BigInt(1 + rand(1000)),
+              signed: i === len - 1,
+            });
+          }
+        }
+        return rows;
+      });
+      const order: (typeof queues)[number] = [];
+      while (queues.some((q) => q.length > 0)) {
+        const live = queues.filter((q) => q.length > 0);
+        order.push((live[rand(live.length)] as typeof order).shift()!);
+      }
+      return order;
+    };
+    s = await startServer({ payers: 3, assets: 3 });
+    const rows = plan(s.payers);
+    appendInterleaved(s, rows.slice(0, 20));
+    appendInterleaved(s, rows.slice(20));
+    const { batcher, advance } = batcherFor(s);
+    advance(WAIT);
+    const cut = drain(() => batcher.tick());
+    expect(cut).toEqual(cut.map((_, i) => i + 1));
+    expect(batcher.stuckPayers()).toEqual([]);
+    expect(s.store.unbatchedEvents(100)).toEqual([]);
+    const next = checkBatches(s, s.params, cut.length);
+    const total = [...next.values()].reduce((n, seq) => n + Number(seq - 1n), 0);
+    expect(total).toBe(rows.length);
+
+    // The same stored events on another store, with a new batcher for every batch (a restart
+    // between batches), give the same batches, and batches already stored are not cut again.
+    const first = s;
+    const second = await startServer({ payers: 3, assets: 3 });
+    try {
+      appendInterleaved(second, rows.slice(0, 20));
+      appendInterleaved(second, rows.slice(20));
+      const again = drain(() => {
+        const restarted = batcherFor(second);
+        restarted.advance(WAIT);
+        return restarted.batcher.tick(1);
+      });
+      expect(again).toEqual(cut);
+      for (const n of cut) {
+        expect(second.store.batchEvents(n).map((e) => `${e.payer}/${e.seq}`)).toEqual(
+          first.store.batchEvents(n).map((e) => `${e.payer}/${e.seq}`),
+        );
+        expect(second.store.batch(n)?.publicData).toBe(first.store.batch(n)?.publicData);
+      }
+      // Nothing more after one more restart.
+      const late = batcherFor(second);
+      late.advance(WAIT);
+      expect(late.batcher.tick()).toEqual([]);
+    } finally {
+      await second.close();
+    }
   });
 
   it("should not cut a partial batch before the max wait, and cut it once the oldest event waited that long", async () => {
