@@ -4,6 +4,7 @@ import { Piscina } from "piscina";
 import type { BuiltBatch } from "../core/batch.ts";
 import type { ProverArtifacts } from "./groth16.ts";
 import type { ProveJob, ProveResult } from "./jobs.ts";
+import type { Prover } from "./prover.ts";
 
 export interface ProverPoolOptions {
   /** worker threads, each proving one batch at a time single-threaded (default: cores) */
@@ -15,7 +16,7 @@ export interface ProverPoolOptions {
  * thread as one of its own and loads `workerData.mod` in it (TOOLCHAIN.md); an empty data-URL
  * module satisfies it without side effects.
  */
-export class ProverPool {
+export class ProverPool implements Prover {
   private readonly piscina: Piscina;
 
   constructor(options: ProverPoolOptions = {}) {
@@ -32,14 +33,18 @@ export class ProverPool {
   }
 
   prove(batchNumber: number, artifacts: ProverArtifacts, built: BuiltBatch): Promise<ProveResult> {
-    const job: ProveJob = {
+    return this.run({
       batchNumber,
       wasm: artifacts.wasm,
       witnessCalculator: artifacts.witnessCalculator,
       zkey: artifacts.zkey,
       input: built.input,
       expectedPublicSignals: built.publicSignals.map(String),
-    };
+    });
+  }
+
+  /** A job as plain data: what a queue prover receives, without the rest of a BuiltBatch. */
+  run(job: ProveJob): Promise<ProveResult> {
     return this.piscina.run(job) as Promise<ProveResult>;
   }
 

@@ -4,6 +4,7 @@ import { benchIngestCommand } from "./commands/bench-ingest.ts";
 import { circuitInfoCommand } from "./commands/circuit-info.ts";
 import { deployCommand } from "./commands/deploy.ts";
 import { proveCommand } from "./commands/prove.ts";
+import { proverCommand } from "./commands/prover.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
 import { setupCommand } from "./commands/setup.ts";
 import { verifyCommand } from "./commands/verify.ts";
@@ -71,7 +72,7 @@ program
 program
   .command("sequencer")
   .description(
-    "API, batcher, prover pool and settlement submitter in one process (settles with ROYALTY_SUBMITTER_KEY)",
+    "API, batcher, prover pool (or --redis: prover processes) and settlement submitter (settles with ROYALTY_SUBMITTER_KEY)",
   )
   .requiredOption("--rpc <url>", "JSON-RPC endpoint of the rollup's chain")
   .requiredOption("--deployment <file>", "deployment JSON written by `royalty deploy`")
@@ -80,7 +81,37 @@ program
   .option("--port <n>", "HTTP port", "8080")
   .option("--provers <n>", "prover worker threads", "2")
   .option("--max-wait-ms <ms>", "longest an event waits for its batch", "2000")
+  .option(
+    "--redis <url>",
+    "send proofs to `royalty prover` processes through this Redis instead of proving here (env ROYALTY_REDIS_URL)",
+  )
+  .option("--prover-queue <name>", "BullMQ queue of the provers (default: royalty-prove-<set>)")
   .action(sequencerCommand);
+
+program
+  .command("prover")
+  .description(
+    "proving worker: takes batches from the sequencer's Redis queue (BullMQ), proves them on worker threads",
+  )
+  .option("--redis <url>", "Redis URL (env ROYALTY_REDIS_URL)")
+  .option(
+    "--params <set>",
+    "parameter set; its build/<set>/ must hold the sequencer's zkey",
+    "default",
+  )
+  .option("--workers <n>", "proofs at once, one worker thread each (default: cores)")
+  .option("--queue <name>", "BullMQ queue (default: royalty-prove-<set>)")
+  .option(
+    "--lock-ms <ms>",
+    "a job whose prover died goes back to the queue after about this",
+    "30000",
+  )
+  .option(
+    "--grace-ms <ms>",
+    "on SIGINT/SIGTERM, how long jobs in flight may finish before they are put back",
+    "120000",
+  )
+  .action(proverCommand);
 
 program
   .command("verify")

@@ -6,6 +6,9 @@ import { privateKeyToAccount } from "viem/accounts";
 import { domainOf } from "../core/event.ts";
 import type { CircuitParams } from "../core/params.ts";
 import { ProverPool } from "../prover/pool.ts";
+import type { Prover } from "../prover/prover.ts";
+import { QueueProver } from "../prover/queue.ts";
+import { localArtifacts } from "../prover/queue-protocol.ts";
 import type { Deployment } from "../scripts/deploy/deploy-rollup.ts";
 import { artifactPaths } from "../scripts/setup/paths.ts";
 import { Batcher } from "./batcher.ts";
@@ -38,18 +41,35 @@ export interface SequencerOptions {
   threads?: number;
   /** prover worker threads (0: no proving in this process) */
   provers?: number;
+  /** Redis URL: send proofs to `royalty prover` processes through BullMQ instead (overrides provers) */
+  redis?: string;
+  /** BullMQ queue name (default royalty-prove-<set>) */
+  proverQueue?: string;
   /** 0x private key that pays for settlements (none: no settlement in this process) */
   submitterKey?: `0x${string}`;
   onSettlementStopped?: (error: Error) => void;
 }
 
 /**
- * One sequencer process: chain watcher, HTTP API, batcher, prover pool and settlement submitter
- * (DESIGN §9, one machine). Returns the URL and a stop function; every part resumes from the
+ * One sequencer process: chain watcher, HTTP API, batcher, prover pool (or a queue to prover
+ * processes, DESIGN §9 beyond one machine) and settlement submitter. Returns the URL and a stop function; every part resumes from the
  * database and the chain after a restart.
  */
 export async function runSequencer(o: SequencerOptions) {
   const { params, logger } = o;
+  // First: an unreachable Redis is reported before anything else starts.
+  // The queue names the zkey by its hash, so this machine needs the set's keys too.
+  if (o.redis) localArtifacts(params);
+  const prover: Prover | undefined = o.redis
+    ? await QueueProver.connect({
+        redis: o.redis,
+        params: params.name,
+        queue: o.proverQueue,
+        onError: (error) => logger.warn({ err: error.message }, "prover queue: Redis error"),
+      })
+    : o.provers
+      ? new ProverPool({ workers: o.provers })
+      : undefined;
   const store = new SqliteStore(o.db);
   let chain: InMemoryChainView;
   let watcher: ChainWatcher | undefined;
@@ -96,13 +116,12 @@ export async function runSequencer(o: SequencerOptions) {
     logger,
   });
 
-  const pool = o.provers ? new ProverPool({ workers: o.provers }) : undefined;
-  const proving = pool
+  const proving = prover
     ? new ProvingLoop({
         store,
         chain,
         params,
-        pool,
+        prover,
         artifacts: artifactPaths(params),
         logger,
         metrics,
@@ -134,7 +153,7 @@ export async function runSequencer(o: SequencerOptions) {
     watcher?.stop();
     batcher.stop();
     await app.close();
-    await pool?.close();
+    await prover?.close();
     store.close();
   };
   return { url, stop, store, chain, metrics };

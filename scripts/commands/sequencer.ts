@@ -11,10 +11,13 @@ export interface SequencerCommandOptions {
   port: string;
   provers: string;
   maxWaitMs: string;
+  redis?: string;
+  proverQueue?: string;
 }
 
 /**
- * `royalty sequencer`: API, batcher, prover pool and settlement submitter in one process.
+ * `royalty sequencer`: API, batcher, prover pool and settlement submitter in one process; with
+ * --redis (or ROYALTY_REDIS_URL) proofs go to `royalty prover` processes instead of the pool.
  * Settlement transactions are paid by the key in ROYALTY_SUBMITTER_KEY (without it: no settling).
  */
 export async function sequencerCommand(o: SequencerCommandOptions): Promise<void> {
@@ -35,6 +38,8 @@ export async function sequencerCommand(o: SequencerCommandOptions): Promise<void
     rpc: o.rpc,
     deployment: o.deployment,
     provers: Number(o.provers),
+    redis: o.redis ?? process.env.ROYALTY_REDIS_URL,
+    proverQueue: o.proverQueue,
     maxWaitMs: Number(o.maxWaitMs),
     submitterKey,
   });

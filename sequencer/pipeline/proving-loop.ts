@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { buildBatch } from "../../core/batch.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import type { ProverArtifacts } from "../../prover/groth16.ts";
-import type { ProverPool } from "../../prover/pool.ts";
+import type { Prover } from "../../prover/prover.ts";
 import { batchRequestOf } from "../batch-request.ts";
 import type { ChainView } from "../chain-state.ts";
 import type { Metrics } from "../metrics.ts";
@@ -12,21 +12,26 @@ export interface ProvingLoopOptions {
   store: Store;
   chain: ChainView;
   params: CircuitParams;
-  pool: ProverPool;
+  /** in-process pool or a queue to prover processes */
+  prover: Prover;
   artifacts: ProverArtifacts;
   logger?: Logger;
   metrics?: Metrics;
   pollMs?: number;
+  /** wait after a failed proof before asking again (default 2 s): a prover that fails at once
+   * (wrong keys, Redis down) is not hammered every poll */
+  retryMs?: number;
 }
 
 /**
- * Proves every batch the batcher stored, several at once (the pool decides how many run), and
+ * Proves every batch the batcher stored, several at once (the prover decides how many run), and
  * records each proof in the store. A failed proof leaves the batch `batched`: the next pass proves
  * it again, so no batch is ever lost. Batches are rebuilt from the stored events with the
  * reference model, so a restart needs nothing but the database.
  */
 export class ProvingLoop {
   private readonly inFlight = new Set<number>();
+  private readonly failedAt = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
 
@@ -34,9 +39,15 @@ export class ProvingLoop {
 
   /** Starts a proof for every batch waiting for one; resolves when they have all finished. */
   async proveReady(): Promise<number> {
+    const retryAfter = Date.now() - (this.o.retryMs ?? 2000);
     const waiting = this.o.store
       .unsettledBatches()
-      .filter((b) => b.status === "batched" && !this.inFlight.has(b.number));
+      .filter(
+        (b) =>
+          b.status === "batched" &&
+          !this.inFlight.has(b.number) &&
+          (this.failedAt.get(b.number) ?? 0) <= retryAfter,
+      );
     const results = await Promise.all(waiting.map((b) => this.prove(b.number)));
     return results.filter(Boolean).length;
   }
@@ -45,9 +56,10 @@ export class ProvingLoop {
     this.stopped = false;
     const tick = () => {
       if (this.stopped) return;
-      void this.proveReady().finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, this.o.pollMs ?? 250);
-      });
+      // Not awaited: a batch stored while others are being proven starts at the next tick
+      // instead of after the slowest of them, which keeps several prover processes busy.
+      void this.proveReady();
+      this.timer = setTimeout(tick, this.o.pollMs ?? 250);
     };
     tick();
   }
@@ -64,14 +76,16 @@ export class ProvingLoop {
       const built = buildBatch(
         batchRequestOf(this.o.store.batchEvents(number), this.o.chain, this.o.params),
       );
-      const result = await this.o.pool.prove(number, this.o.artifacts, built);
+      const result = await this.o.prover.prove(number, this.o.artifacts, built);
       if (!result.ok) {
+        this.failedAt.set(number, Date.now());
         this.o.logger?.error(
           { batch: number, code: result.code, err: result.message },
           "proof failed; will retry",
         );
         return false;
       }
+      this.failedAt.delete(number);
       this.o.store.markProven(number, JSON.stringify(result.proof));
       this.o.metrics?.proofSeconds.observe((performance.now() - started) / 1000);
       this.o.logger?.info(
@@ -84,10 +98,9 @@ export class ProvingLoop {
       );
       return true;
     } catch (error) {
-      this.o.logger?.error(
-        { batch: number, err: error },
-        "could not rebuild the batch for proving; will retry",
-      );
+      // Rebuilding failed, or the prover rejected (a crashed pool): the next pass tries again.
+      this.failedAt.set(number, Date.now());
+      this.o.logger?.error({ batch: number, err: error }, "could not prove the batch; will retry");
       return false;
     } finally {
       this.inFlight.delete(number);

@@ -1,0 +1,133 @@
+import { type Job, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { CircuitParams } from "../core/params.ts";
+import type { ProverArtifacts } from "./groth16.ts";
+import type { ProveResult } from "./jobs.ts";
+import type { ProverPool } from "./pool.ts";
+import {
+  defaultQueueName,
+  failureReason,
+  fileSha256,
+  localArtifacts,
+  type QueueProveJob,
+} from "./queue-protocol.ts";
+import { assertRedisReachable, redisConnection } from "./redis.ts";
+
+export interface QueueWorkerOptions {
+  redis: string;
+  params: CircuitParams;
+  /** proves the jobs on worker threads */
+  pool: ProverPool;
+  /** jobs taken at once: the pool's size, so none waits inside this process */
+  concurrency: number;
+  logger: Logger;
+  queue?: string;
+  /**
+   * How long a job's lock lasts without renewal: a prover that dies mid-proof has its job put
+   * back on the queue by another prover about this long (plus one stalled check) later.
+   */
+  lockMs?: number;
+  artifacts?: ProverArtifacts;
+}
+
+/**
+ * Consumes proving jobs from Redis: checks the job names this machine's set and zkey, proves it
+ * on the local pool (worker threads, so lock renewals on the event loop keep running during a
+ * proof) and returns the ProveResult as the job's value. A failed proof fails the job, its
+ * stable code in front of the message.
+ */
+export async function startQueueWorker(o: QueueWorkerOptions) {
+  const artifacts = o.artifacts ?? localArtifacts(o.params);
+  const zkeyHash = await fileSha256(artifacts.zkey);
+  await assertRedisReachable(o.redis);
+  const queueName = o.queue ?? defaultQueueName(o.params.name);
+  const active = new Map<string, { job: Job; token: string | undefined }>();
+  const lockMs = o.lockMs ?? 30_000;
+
+  const handle = async (job: Job<QueueProveJob>, token?: string): Promise<ProveResult> => {
+    const data = job.data;
+    const log = o.logger.child({ job: job.id, batch: data.batchNumber });
+    const fail = (code: string, message: string): never => {
+      log.error({ code, err: message }, "job failed");
+      throw new Error(failureReason(code, message));
+    };
+    if (data.params !== o.params.name) {
+      fail(
+        "PARAMS_MISMATCH",
+        `job is for parameter set '${data.params}', this prover proves '${o.params.name}'`,
+      );
+    }
+    const localHash = await fileSha256(artifacts.zkey); // re-read if setup re-ran meanwhile
+    if (data.zkeyHash !== localHash) {
+      fail(
+        "ZKEY_MISMATCH",
+        `job needs zkey sha256 ${data.zkeyHash}, this prover has ${localHash} in build/${o.params.name}/: copy the sequencer's build/${o.params.name}/ here`,
+      );
+    }
+    active.set(job.id as string, { job, token });
+    try {
+      const waitedMs = (job.processedOn ?? Date.now()) - job.timestamp;
+      log.info({ waitedMs }, "proving");
+      const result = await o.pool.run({
+        batchNumber: data.batchNumber,
+        ...artifacts,
+        input: data.input,
+        expectedPublicSignals: data.expectedPublicSignals,
+      });
+      if (!result.ok) return fail(result.code, result.message);
+      log.info(
+        { witnessMs: Math.round(result.witnessMs), proveMs: Math.round(result.proveMs) },
+        "batch proven",
+      );
+      return result;
+    } finally {
+      active.delete(job.id as string);
+    }
+  };
+
+  const connection: Redis = redisConnection(o.redis, true);
+  const worker = new Worker<QueueProveJob, ProveResult>(queueName, handle, {
+    connection,
+    concurrency: o.concurrency,
+    lockDuration: lockMs,
+    stalledInterval: Math.max(1000, Math.min(30_000, lockMs)),
+    // A job whose prover died twice is failed; the sequencer's next pass queues it again.
+    maxStalledCount: 1,
+  });
+  worker.on("error", (error) => o.logger.warn({ err: error.message }, "queue worker: Redis error"));
+  await worker.waitUntilReady();
+  o.logger.info(
+    { queue: queueName, params: o.params.name, zkeyHash, concurrency: o.concurrency },
+    "prover ready",
+  );
+
+  return {
+    queueName,
+    zkeyHash,
+    /** jobs being proven right now */
+    get inFlight(): number {
+      return active.size;
+    },
+    /** Stops taking jobs and waits for the ones in flight to finish. */
+    finish: async () => {
+      await worker.close();
+      connection.disconnect();
+    },
+    /**
+     * Puts the jobs in flight back on the queue for another prover, then stops without waiting.
+     */
+    release: async () => {
+      for (const { job, token } of active.values()) {
+        if (!token) continue;
+        await job.moveToWait(token).catch((error: Error) => {
+          o.logger.warn({ job: job.id, err: error.message }, "could not release job");
+        });
+        o.logger.warn({ job: job.id, batch: job.data.batchNumber }, "job released to the queue");
+      }
+      active.clear();
+      await worker.close(true);
+      connection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { availableParallelism } from "node:os";
+import { pino } from "pino";
+import { RoyaltyError } from "../../core/errors.ts";
+import { loadParams } from "../../core/params.ts";
+import { ProverPool } from "../../prover/pool.ts";
+import { startQueueWorker } from "../../prover/queue-worker.ts";
+
+export interface ProverCommandOptions {
+  redis?: string;
+  params: string;
+  workers?: string;
+  queue?: string;
+  lockMs: string;
+  graceMs: string;
+}
+
+/**
+ * `royalty prover`: takes proving jobs from Redis (BullMQ) and proves them on worker threads.
+ * Prints one JSON line on stdout when it takes jobs; logs (pino) go to stderr. The first SIGINT or
+ * SIGTERM stops taking jobs and lets the ones in flight finish; a second one, or --grace-ms
+ * passing, puts them back on the queue for another prover and exits.
+ */
+export async function proverCommand(o: ProverCommandOptions): Promise<void> {
+  const params = loadParams(o.params);
+  const redis = o.redis ?? process.env.ROYALTY_REDIS_URL;
+  if (!redis) {
+    throw new RoyaltyError(
+      "REDIS_URL_MISSING",
+      "no Redis to take jobs from: pass --redis redis://host:6379 or set ROYALTY_REDIS_URL",
+    );
+  }
+  const workers = Number(o.workers ?? availableParallelism());
+  const logger = pino({ level: "info" }, pino.destination(2));
+  const pool = new ProverPool({ workers });
+  let worker: Awaited<ReturnType<typeof startQueueWorker>>;
+  try {
+    worker = await startQueueWorker({
+      redis,
+      params,
+      pool,
+      concurrency: workers,
+      logger,
+      queue: o.queue,
+      lockMs: Number(o.lockMs),
+    });
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  console.log(
+    JSON.stringify({ ready: true, queue: worker.queueName, params: params.name, workers }),
+  );
+
+  const signal = () =>
+    new Promise<string>((resolve) => {
+      process.once("SIGINT", () => resolve("SIGINT"));
+      process.once("SIGTERM", () => resolve("SIGTERM"));
+    });
+  logger.info({ signal: await signal() }, "stopping: finishing the jobs in flight");
+  let graceTimer: NodeJS.Timeout | undefined;
+  const hurry = Promise.race([
+    signal(),
+    new Promise<string>((resolve) => {
+      graceTimer = setTimeout(() => resolve("grace period over"), Number(o.graceMs));
+    }),
+  ]);
+  const outcome = await Promise.race([worker.finish().then(() => "finished"), hurry]);
+  clearTimeout(graceTimer);
+  if (outcome !== "finished") {
+    logger.warn({ reason: outcome, jobs: worker.inFlight }, "releasing the jobs in flight");
+    await worker.release();
+  }
+  await pool.close();
+  logger.info("prover stopped");
+}
