@@ -75,8 +75,8 @@ function buildPermutation(module: ModuleBuilder): void {
     const c: CodeBuilder = f.getCodeBuilder();
     const A = c.i32_const(aux);
     f.addCode(
-      c.call("fr_mul", c.getLocal("p"), c.getLocal("p"), A),
-      c.call("fr_mul", A, A, A),
+      c.call("fr_square", c.getLocal("p"), A),
+      c.call("fr_square", A, A),
       c.call("fr_mul", c.getLocal("p"), A, c.getLocal("p")),
     );
   }

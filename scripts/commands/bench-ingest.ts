@@ -7,7 +7,11 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { signHead, verifyHeadSignature } from "../../core/eddsa.ts";
 import { expandKey, fastSignHead, fastVerifyHeadSignature } from "../../core/fast/eddsa.ts";
+import { fastPoseidon } from "../../core/fast/poseidon.ts";
+import { allocSlots, store, wasm } from "../../core/fast/wasm-field.ts";
+import { SNARK_FIELD } from "../../core/field.ts";
 import { loadParams } from "../../core/params.ts";
+import { poseidon } from "../../core/poseidon.ts";
 import { type ChainSeed, chainViewFromSeed } from "../../sequencer/chain-seed.ts";
 import { poolChainRunner } from "../../sequencer/crypto/pool.ts";
 import { buildServer } from "../../sequencer/server.ts";
@@ -53,6 +57,38 @@ function verifyRates(): { circomlibjs: number; fast: number } {
     circomlibjs: rate(10, () => verifyHeadSignature(12345n, sig, key.pubKey)),
     fast: rate(200, () => fastVerifyHeadSignature(12345n, fastSignHead(key, 12345n), key.pubKey)),
   };
+}
+
+/**
+ * Microseconds per Poseidon(2) and Poseidon(6) (a head and an event hash) for circomlibjs's
+ * `buildPoseidon` (core), for circomlibjs's wasm permutation called without its JS glue (the
+ * previous hot path), and for the limb-field permutation the sequencer uses, run side by side.
+ */
+function poseidonMicros() {
+  const pIn = allocSlots(6);
+  const pState = allocSlots(1);
+  const pOut = allocSlots(1);
+  store(pState, 0n);
+  const circomlibjsWasm = (xs: bigint[]) => {
+    xs.forEach((x, i) => {
+      store(pIn + i * 32, x);
+    });
+    wasm.poseidon(pState, pIn, xs.length, pOut, 1);
+  };
+  const time = (n: number, f: (xs: bigint[]) => unknown, xs: bigint[]) => {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) f(xs);
+    return Math.round(((performance.now() - t) * 10_000) / n) / 10;
+  };
+  const row = (arity: number) => {
+    const xs = Array.from({ length: arity }, (_, i) => (SNARK_FIELD - 1n) / BigInt(i + 2));
+    return {
+      circomlibjs: time(200, poseidon, xs),
+      circomlibjsWasm: time(2000, circomlibjsWasm, xs),
+      sequencer: time(2000, fastPoseidon, xs),
+    };
+  };
+  return { poseidon2: row(2), poseidon6: row(6) };
 }
 
 function startDriver(): ChildProcess {
@@ -163,6 +199,7 @@ export async function benchIngestCommand(opts: {
   try {
     const url = await app.listen({ port: 0, host: "127.0.0.1" });
     const verify = verifyRates();
+    const hashes = poseidonMicros();
     const bulkResult = await runMode(url, chain.domain, bulk, 1, seconds);
     const singleResult = await runMode(url, chain.domain, single, 1001, seconds);
     const result = {
@@ -174,6 +211,7 @@ export async function benchIngestCommand(opts: {
         circomlibjs: Math.round(verify.circomlibjs * 10) / 10,
         sequencer: Math.round(verify.fast),
       },
+      poseidonMicroseconds: hashes,
     };
     if (opts.json) {
       console.log(JSON.stringify(result));
@@ -186,6 +224,11 @@ export async function benchIngestCommand(opts: {
     console.log(
       `${"verify EdDSA-Poseidon".padEnd(28)} circomlibjs ${result.verifyPerSecond.circomlibjs}/s, sequencer ${result.verifyPerSecond.sequencer}/s`,
     );
+    for (const [name, h] of Object.entries(hashes)) {
+      console.log(
+        `${name.padEnd(28)} circomlibjs ${h.circomlibjs} us, its wasm without glue ${h.circomlibjsWasm} us, sequencer ${h.sequencer} us (${(h.circomlibjsWasm / h.sequencer).toFixed(2)}x)`,
+      );
+    }
   } finally {
     await app.close();
     store.close();

@@ -32,6 +32,9 @@ describe("limb field", () => {
       const r = f.mul(a, b);
       expect(mod(r)).toBe(mod(a * b * Rinv));
       expect(r < 1n << 258n).toBe(true);
+      const sq = f.square(a);
+      expect(mod(sq)).toBe(mod(a * a * Rinv));
+      expect(sq < 1n << 258n).toBe(true);
     }
   });
 
