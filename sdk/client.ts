@@ -32,8 +32,18 @@ export interface RoyaltyClientOptions {
   startSeq?: bigint;
   /** head after the last event already accepted; default 0 */
   startHead?: bigint;
-  /** also sign every k-th seq so batches can end inside a long request; default 16 */
+  /**
+   * also sign every k-th seq so batches can end inside a long request; default 16. Must not
+   * exceed the deployment's N event slots: the sequencer refuses runs between signatures that no
+   * batch could hold (422 RUN_TOO_LARGE).
+   */
   signEvery?: number;
+  /**
+   * also sign an event once the events since the last signature touch this many distinct assets;
+   * default 4, which keeps a run within the default set's asset slots (A = 8) and, with splits of
+   * up to K = 4 recipients, its recipient slots (R = 16)
+   */
+  signAfterAssets?: number;
   /** how long submit() waits for more events before sending; default 5 ms */
   bufferMs?: number;
   /** most events per request; default 100, at most 1000 */
@@ -101,6 +111,7 @@ export class RoyaltyClient {
   constructor(options: RoyaltyClientOptions) {
     this.opts = {
       signEvery: 16,
+      signAfterAssets: 4,
       bufferMs: 5,
       maxEventsPerRequest: 100,
       retries: 5,
@@ -221,13 +232,22 @@ export class RoyaltyClient {
     }
   }
 
-  /** Wire events of one request: the last one and every k-th seq carry a signature. */
+  /**
+   * Wire events of one request: the last one, every k-th seq, and each event at which the run
+   * since the last signature reaches `signAfterAssets` distinct assets carry a signature.
+   */
   private signed(chunk: readonly Omit<Pending, "resolve" | "reject">[]): Record<string, unknown>[] {
-    return chunk.map((p, i) =>
-      i === chunk.length - 1 || p.seq % BigInt(this.opts.signEvery) === 0n
-        ? { ...p.wire, signature: wireSignature(fastSignHead(this.key, p.head)) }
-        : p.wire,
-    );
+    let assets = new Set<unknown>();
+    return chunk.map((p, i) => {
+      assets.add(p.wire.assetId);
+      const sign =
+        i === chunk.length - 1 ||
+        p.seq % BigInt(this.opts.signEvery) === 0n ||
+        assets.size >= this.opts.signAfterAssets;
+      if (!sign) return p.wire;
+      assets = new Set();
+      return { ...p.wire, signature: wireSignature(fastSignHead(this.key, p.head)) };
+    });
   }
 
   private async sendChunk(chunk: Pending[], body: string): Promise<void> {

@@ -15,6 +15,7 @@ export const STATUS_OF: Record<string, number> = {
   UNKNOWN_ASSET: 422,
   BAD_SIGNATURE: 422,
   INSUFFICIENT_ESCROW: 422,
+  RUN_TOO_LARGE: 422,
   INTERNAL: 500,
 };
 

@@ -1,5 +1,6 @@
 import type { Signature } from "../core/eddsa.ts";
 import { RoyaltyError } from "../core/errors.ts";
+import type { CircuitParams } from "../core/params.ts";
 import type { ChainPayer, ChainView } from "./chain-state.ts";
 import type { ChainRunner } from "./crypto/pool.ts";
 import { GroupCommit } from "./group-commit.ts";
@@ -68,6 +69,7 @@ export class Ingestor {
     private readonly store: Store,
     private readonly chain: ChainView,
     private readonly runner: ChainRunner,
+    private readonly params: Pick<CircuitParams, "N" | "A" | "R">,
   ) {
     this.commits = new GroupCommit(store);
   }
@@ -118,6 +120,7 @@ export class Ingestor {
       }
       parts.push({ payer, chain, events: list });
     }
+    for (const part of parts) this.checkRuns(part, this.params);
     for (const e of events) {
       if (!this.chain.asset(e.event.assetId)) {
         throw new RoyaltyError(
@@ -128,6 +131,45 @@ export class Ingestor {
       }
     }
     return parts;
+  }
+
+  /**
+   * A run (a payer's events up to and including a signed one) must fit one batch: at most N
+   * events, A assets and R recipients of their splits. A batch can only end a payer's events at a
+   * signature, so a bigger run could never be batched and its escrow would stay locked.
+   */
+  private checkRuns(part: PayerPart, limits: Pick<CircuitParams, "N" | "A" | "R">): void {
+    let first = 0;
+    let assets = new Set<bigint>();
+    let recipients = new Set<bigint>();
+    part.events.forEach((e, i) => {
+      if (!assets.has(e.event.assetId)) {
+        assets.add(e.event.assetId);
+        for (const r of this.chain.asset(e.event.assetId)?.split.recipients ?? [])
+          recipients.add(r);
+      }
+      const events = i - first + 1;
+      if (events > limits.N || assets.size > limits.A || recipients.size > limits.R) {
+        const from = (part.events[first] as ParsedEvent).event.seq;
+        throw new RoyaltyError(
+          "RUN_TOO_LARGE",
+          `${e.where ? `${e.where}.` : ""}signature: payer ${part.payer}'s events from seq ${from} to ${e.event.seq} are not signed in between and need ${events} events, ${assets.size} assets and ${recipients.size} recipients, more than one batch holds (${limits.N} events, ${limits.A} assets, ${limits.R} recipients); sign an event within every run that fits a batch`,
+          {
+            details: {
+              payer: part.payer,
+              index: e.index,
+              fromSeq: from.toString(),
+              limits: { events: limits.N, assets: limits.A, recipients: limits.R },
+            },
+          },
+        );
+      }
+      if (e.signature) {
+        first = i + 1;
+        assets = new Set();
+        recipients = new Set();
+      }
+    });
   }
 
   private async accept(events: ParsedEvent[], parts: PayerPart[]): Promise<IngestResult> {

@@ -73,7 +73,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   });
 
-  const ingestor = new Ingestor(options.store, options.chain, runner);
+  const ingestor = new Ingestor(options.store, options.chain, runner, options.params);
   eventRoutes(app, { store: options.store, ingestor, metrics, params: options.params });
   stateRoutes(app, { store: options.store, chain: options.chain, metrics });
   app.get("/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());

@@ -161,6 +161,15 @@ describe("POST /v1/events", () => {
     expect(e.details.payer).toBe(s.payers[1]!.address);
   });
 
+  it("should not accept a payer's run between signatures that no batch could hold (422 RUN_TOO_LARGE)", async () => {
+    // Test set: N = 4 event slots; five events signed only at the end can never be batched.
+    const items = Array.from({ length: 5 }, () => ({ assetId: 1n, amount: 5n }));
+    const a = makeEvents(s.payers[0]!, { seq: 1n, head: 0n }, items);
+    const e = await expectRejected({ events: a.events }, 422, "RUN_TOO_LARGE");
+    expect(e.message).toMatch(/^events\[4\]\.signature: payer .* from seq 1 to 5 /);
+    expect(e.details.fromSeq).toBe("1");
+  });
+
   it("should not accept debits above escrow minus pending debits and withdrawals (422 INSUFFICIENT_ESCROW)", async () => {
     const payer = BigInt(s.payers[0]!.address);
     s.chain.updatePayer(payer, { pendingWithdrawal: 400n });

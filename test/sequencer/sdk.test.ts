@@ -13,8 +13,8 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-function clientFor(server: TestServer, baseUrl = server.url, extra = {}) {
-  const p = server.payers[0]!;
+function clientFor(server: TestServer, baseUrl = server.url, extra = {}, payer = 0) {
+  const p = server.payers[payer]!;
   return new RoyaltyClient({
     baseUrl,
     payer: p.address,
@@ -58,9 +58,21 @@ async function startProxy(target: string, plan: ("lose" | "fail" | "pass")[]): P
 }
 
 describe("RoyaltyClient", () => {
+  it("should sign whenever a run reaches signAfterAssets assets, so the sequencer can batch it", async () => {
+    s = await startServer({ assets: 3 });
+    // Test set: A = 2 asset slots. Assets 1, 2, 3 unsigned in between would be RUN_TOO_LARGE.
+    const items = [1n, 2n, 3n, 1n].map((assetId) => ({ assetId, amount: 7n }));
+    const strict = clientFor(s, s.url, { signEvery: 4, signAfterAssets: 2 });
+    const acks = await strict.submitMany(items);
+    expect(acks.map((a) => a.seq)).toEqual(["1", "2", "3", "4"]);
+    const loose = clientFor(s, s.url, { signEvery: 4, signAfterAssets: 4 }, 1);
+    await expect(loose.submitMany(items)).rejects.toMatchObject({ code: "RUN_TOO_LARGE" });
+  });
+
   it("should buffer single submissions into one bulk request and keep the server's chain", async () => {
     s = await startServer();
-    const client = clientFor(s, s.url, { bufferMs: 20 });
+    // The test set has N = 4 event slots: the client must sign at least every 4th event.
+    const client = clientFor(s, s.url, { bufferMs: 20, signEvery: 4 });
     const before = s.requests();
     const acks = await Promise.all(
       Array.from({ length: 10 }, (_, i) => client.submit({ assetId: 1n, amount: BigInt(i + 1) })),
