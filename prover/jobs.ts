@@ -1,5 +1,5 @@
-import type { CircuitInput } from "../core/batch.ts";
-import type { Groth16Proof } from "./groth16.ts";
+import type { BuiltBatch, CircuitInput } from "../core/batch.ts";
+import type { Groth16Proof, ProverArtifacts } from "./groth16.ts";
 
 /** A proving job as it crosses to a worker thread: plain data only. */
 export interface ProveJob {
@@ -22,3 +22,19 @@ export type ProveResult =
       proveMs: number;
     }
   | { ok: false; batchNumber: number; code: string; message: string };
+
+/** The job that proves `built` with `artifacts`. */
+export function proveJobOf(
+  batchNumber: number,
+  artifacts: ProverArtifacts,
+  built: BuiltBatch,
+): ProveJob {
+  return {
+    batchNumber,
+    wasm: artifacts.wasm,
+    witnessCalculator: artifacts.witnessCalculator,
+    zkey: artifacts.zkey,
+    input: built.input,
+    expectedPublicSignals: built.publicSignals.map(String),
+  };
+}

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { BuiltBatch } from "../core/batch.ts";
 import type { ProverArtifacts } from "./groth16.ts";
-import type { ProveJob, ProveResult } from "./jobs.ts";
+import { type ProveJob, type ProveResult, proveJobOf } from "./jobs.ts";
 import type { Prover } from "./prover.ts";
 
 export interface ProverPoolOptions {
@@ -33,14 +33,7 @@ export class ProverPool implements Prover {
   }
 
   prove(batchNumber: number, artifacts: ProverArtifacts, built: BuiltBatch): Promise<ProveResult> {
-    return this.run({
-      batchNumber,
-      wasm: artifacts.wasm,
-      witnessCalculator: artifacts.witnessCalculator,
-      zkey: artifacts.zkey,
-      input: built.input,
-      expectedPublicSignals: built.publicSignals.map(String),
-    });
+    return this.run(proveJobOf(batchNumber, artifacts, built));
   }
 
   /** A job as plain data: what a queue prover receives, without the rest of a BuiltBatch. */

@@ -12,7 +12,10 @@ const calculators = new Map<string, Promise<Calculator>>();
  * snarkjs runs single-threaded here: several workers prove several batches at once instead of
  * nesting thread pools (TOOLCHAIN.md).
  */
-export default async function proveJob(job: ProveJob): Promise<ProveResult> {
+export default async function proveJob(
+  job: ProveJob,
+  options: { singleThread: boolean } = { singleThread: true },
+): Promise<ProveResult> {
   try {
     const t0 = performance.now();
     let calculator = calculators.get(job.wasm);
@@ -26,9 +29,7 @@ export default async function proveJob(job: ProveJob): Promise<ProveResult> {
       job.zkey,
       { type: "mem", data: encodeWtns(witness) },
       undefined,
-      {
-        singleThread: true,
-      },
+      { singleThread: options.singleThread },
     );
     const t2 = performance.now();
     const signals = (publicSignals as string[]).map(String);

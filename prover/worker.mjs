@@ -3,4 +3,5 @@ import { register } from "tsx/esm/api";
 
 register();
 const { default: proveJob } = await import("./prove-job.ts");
-export default proveJob;
+// Only the job: piscina may pass more arguments, and proveJob's second one picks threading.
+export default (job) => proveJob(job);

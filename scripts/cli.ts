@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { RoyaltyError } from "../core/errors.ts";
 import { benchIngestCommand } from "./commands/bench-ingest.ts";
+import { benchProveCommand } from "./commands/bench-prove.ts";
 import { circuitInfoCommand } from "./commands/circuit-info.ts";
 import { deployCommand } from "./commands/deploy.ts";
 import { proveCommand } from "./commands/prove.ts";
@@ -150,6 +151,18 @@ bench
   .option("--json", "print one JSON line")
   .action((options: { seconds: string; json?: boolean }) =>
     benchIngestCommand({ json: options.json, seconds: Number(options.seconds) }),
+  );
+
+bench
+  .command("prove")
+  .description(
+    "proof time per batch and events proven/s for each prover configuration (pool of 1 or 2 single-threaded workers, one multi-threaded proof at a time)",
+  )
+  .option("--params <set>", "circuit parameter set", "default")
+  .option("--batches <n>", "batches proven per configuration", "4")
+  .option("--json", "print one JSON line")
+  .action((options: { params: string; batches: string; json?: boolean }) =>
+    benchProveCommand({ ...options, batches: Number(options.batches) }),
   );
 
 try {
