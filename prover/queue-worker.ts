@@ -115,19 +115,21 @@ export async function startQueueWorker(o: QueueWorkerOptions) {
       connection.disconnect();
     },
     /**
-     * Puts the jobs in flight back on the queue for another prover, then stops without waiting.
+     * Puts the jobs in flight back on the queue for another prover. Does not wait for their
+     * proofs (a graceful `finish` may be waiting for them): the caller exits next, and a late
+     * result is refused by Redis since this worker no longer holds the job's lock.
      */
     release: async () => {
       for (const { job, token } of active.values()) {
         if (!token) continue;
-        await job.moveToWait(token).catch((error: Error) => {
-          o.logger.warn({ job: job.id, err: error.message }, "could not release job");
-        });
-        o.logger.warn({ job: job.id, batch: job.data.batchNumber }, "job released to the queue");
+        await job.moveToWait(token).then(
+          () => o.logger.warn({ job: job.id, batch: job.data.batchNumber }, "job released"),
+          (error: Error) =>
+            o.logger.warn({ job: job.id, err: error.message }, "could not release job"),
+        );
       }
       active.clear();
-      await worker.close(true);
-      connection.disconnect();
+      void worker.close(true).catch(() => {});
     },
   };
 }

@@ -51,15 +51,25 @@ export async function proverCommand(o: ProverCommandOptions): Promise<void> {
     JSON.stringify({ ready: true, queue: worker.queueName, params: params.name, workers }),
   );
 
-  const signal = () =>
-    new Promise<string>((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
-    });
-  logger.info({ signal: await signal() }, "stopping: finishing the jobs in flight");
+  // Listeners stay for the whole shutdown: with `once`, a second signal arriving before the next
+  // listener is added would meet none and kill the process by the default action.
+  let resolveFirst!: (signal: string) => void;
+  let resolveSecond!: (signal: string) => void;
+  const first = new Promise<string>((resolve) => {
+    resolveFirst = resolve;
+  });
+  const second = new Promise<string>((resolve) => {
+    resolveSecond = resolve;
+  });
+  let signals = 0;
+  const onSignal = (signal: string) => (++signals === 1 ? resolveFirst : resolveSecond)(signal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  logger.info({ signal: await first }, "stopping: finishing the jobs in flight");
   let graceTimer: NodeJS.Timeout | undefined;
   const hurry = Promise.race([
-    signal(),
+    second,
     new Promise<string>((resolve) => {
       graceTimer = setTimeout(() => resolve("grace period over"), Number(o.graceMs));
     }),
@@ -69,6 +79,9 @@ export async function proverCommand(o: ProverCommandOptions): Promise<void> {
   if (outcome !== "finished") {
     logger.warn({ reason: outcome, jobs: worker.inFlight }, "releasing the jobs in flight");
     await worker.release();
+    // No pool.close(): it would wait for the released jobs' proofs; the CLI exits right after.
+    logger.info("prover stopped");
+    return;
   }
   await pool.close();
   logger.info("prover stopped");
