@@ -3,8 +3,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { CircuitParams } from "../core/params.ts";
 import type { ProverArtifacts } from "./groth16.ts";
-import type { ProveResult } from "./jobs.ts";
-import type { ProverPool } from "./pool.ts";
+import type { ProveJob, ProveResult } from "./jobs.ts";
 import {
   defaultQueueName,
   failureReason,
@@ -17,9 +16,10 @@ import { assertRedisReachable, redisConnection } from "./redis.ts";
 export interface QueueWorkerOptions {
   redis: string;
   params: CircuitParams;
-  /** proves the jobs on worker threads */
-  pool: ProverPool;
-  /** jobs taken at once: the pool's size, so none waits inside this process */
+  /** proves a job as plain data: ProverPool (several single-threaded proofs on worker threads)
+   * or MultiThreadProver (one proof at a time on all cores) */
+  pool: { run(job: ProveJob): Promise<ProveResult> };
+  /** jobs taken at once: what the pool proves at once, so none waits inside this process */
   concurrency: number;
   logger: Logger;
   queue?: string;
@@ -33,9 +33,9 @@ export interface QueueWorkerOptions {
 
 /**
  * Consumes proving jobs from Redis: checks the job names this machine's set and zkey, proves it
- * on the local pool (worker threads, so lock renewals on the event loop keep running during a
- * proof) and returns the ProveResult as the job's value. A failed proof fails the job, its
- * stable code in front of the message.
+ * on the local pool (off the event loop, so lock renewals keep running during a proof) and
+ * returns the ProveResult as the job's value. A failed proof fails the job, its stable code in
+ * front of the message.
  */
 export async function startQueueWorker(o: QueueWorkerOptions) {
   const artifacts = o.artifacts ?? localArtifacts(o.params);

@@ -101,6 +101,11 @@ program
     "default",
   )
   .option("--workers <n>", "proofs at once, one worker thread each (default: cores)")
+  .option(
+    "--threads-per-proof <1|all>",
+    "1: --workers single-threaded proofs at once; all: one proof at a time on every core",
+    "1",
+  )
   .option("--queue <name>", "BullMQ queue (default: royalty-prove-<set>)")
   .option(
     "--lock-ms <ms>",

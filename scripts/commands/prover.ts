@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { pino } from "pino";
 import { RoyaltyError } from "../../core/errors.ts";
 import { loadParams } from "../../core/params.ts";
+import { MultiThreadProver } from "../../prover/multi-thread-prover.ts";
 import { ProverPool } from "../../prover/pool.ts";
 import { startQueueWorker } from "../../prover/queue-worker.ts";
 
@@ -9,6 +10,7 @@ export interface ProverCommandOptions {
   redis?: string;
   params: string;
   workers?: string;
+  threadsPerProof: string;
   queue?: string;
   lockMs: string;
   graceMs: string;
@@ -29,9 +31,17 @@ export async function proverCommand(o: ProverCommandOptions): Promise<void> {
       "no Redis to take jobs from: pass --redis redis://host:6379 or set ROYALTY_REDIS_URL",
     );
   }
-  const workers = Number(o.workers ?? availableParallelism());
+  if (o.threadsPerProof !== "1" && o.threadsPerProof !== "all") {
+    throw new RoyaltyError(
+      "BAD_OPTION",
+      `--threads-per-proof is 1 (several single-threaded proofs at once, --workers of them) or all (one proof at a time on snarkjs's thread pool, one thread per core); got '${o.threadsPerProof}'`,
+    );
+  }
+  // snarkjs sizes its own thread pool by the cores, so "all" is the only other choice (TOOLCHAIN.md).
+  const multi = o.threadsPerProof === "all";
+  const workers = multi ? 1 : Number(o.workers ?? availableParallelism());
   const logger = pino({ level: "info" }, pino.destination(2));
-  const pool = new ProverPool({ workers });
+  const pool = multi ? new MultiThreadProver() : new ProverPool({ workers });
   let worker: Awaited<ReturnType<typeof startQueueWorker>>;
   try {
     worker = await startQueueWorker({
@@ -48,7 +58,13 @@ export async function proverCommand(o: ProverCommandOptions): Promise<void> {
     throw error;
   }
   console.log(
-    JSON.stringify({ ready: true, queue: worker.queueName, params: params.name, workers }),
+    JSON.stringify({
+      ready: true,
+      queue: worker.queueName,
+      params: params.name,
+      workers,
+      threadsPerProof: o.threadsPerProof,
+    }),
   );
 
   // Listeners stay for the whole shutdown: with `once`, a second signal arriving before the next
