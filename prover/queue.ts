@@ -65,6 +65,9 @@ export class QueueProver implements Prover {
       },
     });
     this.events = new QueueEvents(this.queueName, { connection: eventsConnection });
+    // Each waiting prove() listens for the queue closing: many batches in flight are expected.
+    this.queue.setMaxListeners(0);
+    this.events.setMaxListeners(0);
     this.queue.on("error", onError);
     this.events.on("error", onError);
   }
