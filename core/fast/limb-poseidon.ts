@@ -242,7 +242,7 @@ class LimbPoseidon {
   constructor() {
     const module = new ModuleBuilder();
     const constant = (x: string) => slotBytes(toMontgomery(BigInt(x)));
-    const table = (xs: string[]) => module.alloc(concat(xs.map(constant)));
+    const table = (xs: string[]) => module.alloc(Buffer.concat(xs.map(constant)));
     for (let n = 1; n <= MAX_INPUTS; n++) {
       const t = n + 1;
       const i = t - 2;
@@ -313,16 +313,6 @@ class LimbPoseidon {
     for (let j = LIMBS - 1; j >= 0; j--) v = (v << 29n) | (w[at + j] as bigint);
     return v >= SNARK_FIELD ? v - SNARK_FIELD : v;
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 let instance: LimbPoseidon | undefined;
