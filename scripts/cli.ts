@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { RoyaltyError } from "../core/errors.ts";
 import { benchIngestCommand } from "./commands/bench-ingest.ts";
 import { benchProveCommand } from "./commands/bench-prove.ts";
@@ -81,6 +81,14 @@ program
   .option("--params <set>", "parameter set of the deployment", "default")
   .option("--port <n>", "HTTP port", "8080")
   .option("--provers <n>", "prover worker threads", "2")
+  .addOption(
+    new Option(
+      "--threads-per-proof <1|all>",
+      "1: --provers single-threaded proofs at once (most proofs/s); all: one proof at a time on every core (lowest latency)",
+    )
+      .choices(["1", "all"])
+      .default("1"),
+  )
   .option("--max-wait-ms <ms>", "longest an event waits for its batch", "2000")
   .option(
     "--redis <url>",

@@ -5,6 +5,7 @@ import { createPublicClient, createWalletClient, http, type Transport } from "vi
 import { privateKeyToAccount } from "viem/accounts";
 import { domainOf } from "../core/event.ts";
 import type { CircuitParams } from "../core/params.ts";
+import { MultiThreadProver } from "../prover/multi-thread-prover.ts";
 import { ProverPool } from "../prover/pool.ts";
 import type { Prover } from "../prover/prover.ts";
 import { QueueProver } from "../prover/queue.ts";
@@ -41,6 +42,11 @@ export interface SequencerOptions {
   threads?: number;
   /** prover worker threads (0: no proving in this process) */
   provers?: number;
+  /**
+   * "1" (default): `provers` single-threaded proofs at once, the most proofs per second here
+   * (`royalty bench prove`); "all": one proof at a time on snarkjs's threads, the lowest latency
+   */
+  threadsPerProof?: "1" | "all";
   /** Redis URL: send proofs to `royalty prover` processes through BullMQ instead (overrides provers) */
   redis?: string;
   /** BullMQ queue name (default royalty-prove-<set>) */
@@ -67,9 +73,11 @@ export async function runSequencer(o: SequencerOptions) {
         queue: o.proverQueue,
         onError: (error) => logger.warn({ err: error.message }, "prover queue: Redis error"),
       })
-    : o.provers
-      ? new ProverPool({ workers: o.provers })
-      : undefined;
+    : !o.provers
+      ? undefined
+      : o.threadsPerProof === "all"
+        ? new MultiThreadProver()
+        : new ProverPool({ workers: o.provers });
   const store = new SqliteStore(o.db);
   let chain: InMemoryChainView;
   let watcher: ChainWatcher | undefined;

@@ -10,6 +10,7 @@ export interface SequencerCommandOptions {
   params: string;
   port: string;
   provers: string;
+  threadsPerProof: "1" | "all";
   maxWaitMs: string;
   redis?: string;
   proverQueue?: string;
@@ -38,6 +39,7 @@ export async function sequencerCommand(o: SequencerCommandOptions): Promise<void
     rpc: o.rpc,
     deployment: o.deployment,
     provers: Number(o.provers),
+    threadsPerProof: o.threadsPerProof,
     redis: o.redis ?? process.env.ROYALTY_REDIS_URL,
     proverQueue: o.proverQueue,
     maxWaitMs: Number(o.maxWaitMs),
