@@ -13,9 +13,8 @@ import { startQueueWorker } from "../../prover/queue-worker.ts";
 import { runSetup } from "../../scripts/setup/setup.ts";
 import { RoyaltyClient } from "../../sdk/index.ts";
 import { batchRequestOf } from "../../sequencer/batch-request.ts";
-import type { ChainSeed } from "../../sequencer/chain-seed.ts";
 import { runSequencer } from "../../sequencer/run.ts";
-import { CHAIN_ID, DOMAIN, ROLLUP, testPayer } from "../sequencer/helpers.ts";
+import { chainSeedFor, DOMAIN, testPayer } from "../sequencer/helpers.ts";
 import { deleteQueue, REDIS_URL, skipNote, uniqueQueueName } from "./redis-env.ts";
 
 const params = loadParams("test");
@@ -28,16 +27,9 @@ describe.skipIf(!REDIS_URL)(`sequencer proving through Redis${skipNote}`, () => 
     const queue = uniqueQueueName("seq");
     const { artifacts } = await runSetup(params, { progress: false });
     const payers = [1, 2].map(testPayer);
-    const seed: ChainSeed = {
-      chainId: CHAIN_ID.toString(),
-      rollupAddress: ROLLUP,
-      payers: payers.map((p) => ({
-        address: p.address,
-        pubKey: [p.pubKey[0].toString(), p.pubKey[1].toString()],
-        escrow: (10n ** 30n).toString(),
-      })),
-      assets: [{ assetId: "1", recipients: ["1", "101"], bps: [6000, 4000] }],
-    };
+    const seed = chainSeedFor(payers, [
+      { assetId: "1", recipients: ["1", "101"], bps: [6000, 4000] },
+    ]);
     writeFileSync(join(dir, "seed.json"), JSON.stringify(seed));
     const logger = pino({ level: "silent" });
     const pool = new ProverPool({ workers: 1 });

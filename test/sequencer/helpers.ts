@@ -11,6 +11,7 @@ import { domainOf, eventHash, nextHead, type RoyaltyEvent } from "../../core/eve
 import { bigIntToAddress } from "../../core/field.ts";
 import { type CircuitParams, loadParams } from "../../core/params.ts";
 import { splitHash } from "../../core/split.ts";
+import type { ChainSeed } from "../../sequencer/chain-seed.ts";
 import { InMemoryChainView } from "../../sequencer/chain-state.ts";
 import type { ChainRunner } from "../../sequencer/crypto/pool.ts";
 import { Metrics } from "../../sequencer/metrics.ts";
@@ -37,6 +38,20 @@ export function testPayer(i: number): TestPayer {
  * Assets 1..count: asset a splits between recipients a and a+100 (two recipients, K=2 in the
  * test set), so every asset brings two new recipient ids.
  */
+/** A chain seed file's content for test payers (escrow 10^30) and the given assets. */
+export function chainSeedFor(payers: readonly TestPayer[], assets: ChainSeed["assets"]): ChainSeed {
+  return {
+    chainId: CHAIN_ID.toString(),
+    rollupAddress: ROLLUP,
+    payers: payers.map((p) => ({
+      address: p.address,
+      pubKey: [p.pubKey[0].toString(), p.pubKey[1].toString()],
+      escrow: (10n ** 30n).toString(),
+    })),
+    assets,
+  };
+}
+
 export function seedChain(
   params: CircuitParams,
   payers: TestPayer[],

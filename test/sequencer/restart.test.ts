@@ -9,9 +9,8 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Ack, RoyaltyClient } from "../../sdk/index.ts";
-import type { ChainSeed } from "../../sequencer/chain-seed.ts";
 import { SqliteStore } from "../../sequencer/store/sqlite.ts";
-import { CHAIN_ID, DOMAIN, ROLLUP, testPayer } from "./helpers.ts";
+import { chainSeedFor, DOMAIN, testPayer } from "./helpers.ts";
 
 const MAIN = fileURLToPath(new URL("../../sequencer/main.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "seq-restart-"));
@@ -25,20 +24,14 @@ afterAll(() => {
 });
 
 function writeSeed(): string {
-  const seed: ChainSeed = {
-    chainId: CHAIN_ID.toString(),
-    rollupAddress: ROLLUP,
-    payers: payers.map((p) => ({
-      address: p.address,
-      pubKey: [p.pubKey[0].toString(), p.pubKey[1].toString()],
-      escrow: (10n ** 30n).toString(),
-    })),
-    assets: [1, 2].map((a) => ({
+  const seed = chainSeedFor(
+    payers,
+    [1, 2].map((a) => ({
       assetId: String(a),
       recipients: [String(a), String(a + 100)],
       bps: [6000, 4000],
     })),
-  };
+  );
   const file = join(dir, "seed.json");
   writeFileSync(file, JSON.stringify(seed));
   return file;
