@@ -19,7 +19,9 @@ export const LIMB_BITS = 29;
 export const SLOT = LIMBS * 8;
 
 const P = SNARK_FIELD;
-const MASK = (1n << BigInt(LIMB_BITS)) - 1n;
+/** A limb's bits, as a mask. */
+export const LIMB_MASK = (1n << BigInt(LIMB_BITS)) - 1n;
+const MASK = LIMB_MASK;
 const R = 1n << BigInt(LIMBS * LIMB_BITS);
 /** Montgomery form of x: x*R mod p. */
 export const toMontgomery = (x: bigint): bigint => (x * R) % P;

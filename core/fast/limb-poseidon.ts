@@ -6,6 +6,7 @@ import { SNARK_FIELD } from "../field.ts";
 import {
   addFieldFunctions,
   LIMB_BITS,
+  LIMB_MASK,
   LIMBS,
   R2,
   SLOT,
@@ -46,8 +47,6 @@ type CodeBuilder = any;
 
 function helpers(c: CodeBuilder) {
   const get = (n: string): Code => c.getLocal(n);
-  const slot = (base: Code, index: Code): Code =>
-    c.i32_add(base, c.i32_mul(index, c.i32_const(SLOT)));
   const next = (name: string): Code => c.setLocal(name, c.i32_add(get(name), c.i32_const(SLOT)));
   /** for (counter = 0; counter < n; counter++) body */
   const repeat = (counter: string, n: Code, ...body: Code[]): Code => [
@@ -61,7 +60,7 @@ function helpers(c: CodeBuilder) {
       ),
     ),
   ];
-  return { get, slot, next, repeat };
+  return { get, next, repeat };
 }
 
 function buildPermutation(module: ModuleBuilder): void {
@@ -224,7 +223,7 @@ interface Arity {
   pS: number;
 }
 
-const MASK = (1n << BigInt(LIMB_BITS)) - 1n;
+const SHIFT = BigInt(LIMB_BITS);
 
 /** One wasm instance with the constants of every arity (1 to 16 inputs) in its memory. */
 class LimbPoseidon {
@@ -291,8 +290,8 @@ class LimbPoseidon {
       if (x < 0n || x >= SNARK_FIELD) throw new RangeError(`Poseidon input out of field: ${x}`);
       const at = base + (i + 1) * LIMBS;
       for (let j = 0; j < LIMBS; j++) {
-        w[at + j] = x & MASK;
-        x >>= 29n;
+        w[at + j] = x & LIMB_MASK;
+        x >>= SHIFT;
       }
       const slot = this.state + (i + 1) * SLOT;
       this.exports.fr_mul(slot, this.r2, slot);
@@ -310,7 +309,7 @@ class LimbPoseidon {
     this.exports.fr_mul(out, this.one, out);
     const at = out / 8;
     let v = 0n;
-    for (let j = LIMBS - 1; j >= 0; j--) v = (v << 29n) | (w[at + j] as bigint);
+    for (let j = LIMBS - 1; j >= 0; j--) v = (v << SHIFT) | (w[at + j] as bigint);
     return v >= SNARK_FIELD ? v - SNARK_FIELD : v;
   }
 }
