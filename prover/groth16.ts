@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as snarkjs from "snarkjs";
-import type { BuiltBatch } from "../core/batch.ts";
 import { RoyaltyError } from "../core/errors.ts";
+import type { ProofRequest } from "./jobs.ts";
 import { encodeWtns, loadWitnessCalculator } from "./witness.ts";
 
 export interface Groth16Proof {
@@ -28,7 +28,7 @@ export interface ProverArtifacts {
 /** Witness then Groth16 proof of one built batch; checks the proof's public signals against the model's. */
 export async function proveBatch(
   artifacts: ProverArtifacts,
-  built: BuiltBatch,
+  built: ProofRequest,
   options: { singleThread?: boolean } = {},
 ): Promise<ProvenBatch> {
   const t0 = performance.now();

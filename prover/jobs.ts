@@ -1,4 +1,8 @@
 import type { BuiltBatch, CircuitInput } from "../core/batch.ts";
+
+/** What a proof needs of a built batch: the circuit input and the public signals it must give. */
+export type ProofRequest = Pick<BuiltBatch, "input" | "publicSignals">;
+
 import type { Groth16Proof, ProverArtifacts } from "./groth16.ts";
 
 /** A proving job as it crosses to a worker thread: plain data only. */
@@ -27,7 +31,7 @@ export type ProveResult =
 export function proveJobOf(
   batchNumber: number,
   artifacts: ProverArtifacts,
-  built: BuiltBatch,
+  built: ProofRequest,
 ): ProveJob {
   return {
     batchNumber,

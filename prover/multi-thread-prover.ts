@@ -1,6 +1,5 @@
-import type { BuiltBatch } from "../core/batch.ts";
 import type { ProverArtifacts } from "./groth16.ts";
-import { type ProveJob, type ProveResult, proveJobOf } from "./jobs.ts";
+import { type ProofRequest, type ProveJob, type ProveResult, proveJobOf } from "./jobs.ts";
 import proveJob from "./prove-job.ts";
 import type { Prover } from "./prover.ts";
 
@@ -14,7 +13,11 @@ export class MultiThreadProver implements Prover {
   private tail: Promise<unknown> = Promise.resolve();
   private pending = 0;
 
-  prove(batchNumber: number, artifacts: ProverArtifacts, built: BuiltBatch): Promise<ProveResult> {
+  prove(
+    batchNumber: number,
+    artifacts: ProverArtifacts,
+    built: ProofRequest,
+  ): Promise<ProveResult> {
     return this.run(proveJobOf(batchNumber, artifacts, built));
   }
 

@@ -1,9 +1,8 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
-import type { BuiltBatch } from "../core/batch.ts";
 import type { ProverArtifacts } from "./groth16.ts";
-import { type ProveJob, type ProveResult, proveJobOf } from "./jobs.ts";
+import { type ProofRequest, type ProveJob, type ProveResult, proveJobOf } from "./jobs.ts";
 import type { Prover } from "./prover.ts";
 
 export interface ProverPoolOptions {
@@ -32,7 +31,11 @@ export class ProverPool implements Prover {
     });
   }
 
-  prove(batchNumber: number, artifacts: ProverArtifacts, built: BuiltBatch): Promise<ProveResult> {
+  prove(
+    batchNumber: number,
+    artifacts: ProverArtifacts,
+    built: ProofRequest,
+  ): Promise<ProveResult> {
     return this.run(proveJobOf(batchNumber, artifacts, built));
   }
 

@@ -1,6 +1,5 @@
-import type { BuiltBatch } from "../core/batch.ts";
 import type { ProverArtifacts } from "./groth16.ts";
-import type { ProveResult } from "./jobs.ts";
+import type { ProofRequest, ProveResult } from "./jobs.ts";
 
 /**
  * What the sequencer needs from proving, wherever it runs: in this process (ProverPool, worker
@@ -8,7 +7,7 @@ import type { ProveResult } from "./jobs.ts";
  * `{ ok: false }` result or as a rejection; the caller treats both as "retry later".
  */
 export interface Prover {
-  prove(batchNumber: number, artifacts: ProverArtifacts, built: BuiltBatch): Promise<ProveResult>;
+  prove(batchNumber: number, artifacts: ProverArtifacts, built: ProofRequest): Promise<ProveResult>;
   /** proofs asked for and not finished yet */
   readonly queued: number;
   close(): Promise<void>;

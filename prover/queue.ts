@@ -1,8 +1,7 @@
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import type { BuiltBatch } from "../core/batch.ts";
 import type { ProverArtifacts } from "./groth16.ts";
-import type { ProveResult } from "./jobs.ts";
+import type { ProofRequest, ProveResult } from "./jobs.ts";
 import type { Prover } from "./prover.ts";
 import {
   defaultQueueName,
@@ -79,7 +78,7 @@ export class QueueProver implements Prover {
   async prove(
     batchNumber: number,
     artifacts: ProverArtifacts,
-    built: BuiltBatch,
+    built: ProofRequest,
   ): Promise<ProveResult> {
     this.pending++;
     try {

@@ -75,11 +75,16 @@ program
   .description(
     "API, batcher, prover pool (or --redis: prover processes) and settlement submitter (settles with ROYALTY_SUBMITTER_KEY)",
   )
-  .requiredOption("--rpc <url>", "JSON-RPC endpoint of the rollup's chain")
-  .requiredOption("--deployment <file>", "deployment JSON written by `royalty deploy`")
+  .option("--rpc <url>", "JSON-RPC endpoint of the rollup's chain")
+  .option("--deployment <file>", "deployment JSON written by `royalty deploy`")
+  .option(
+    "--chain-seed <file>",
+    "no chain: payers and assets from a seed file (benchmarks, ingest-only tests); instead of --rpc/--deployment",
+  )
   .option("--db <file>", "SQLite database", "sequencer.sqlite")
   .option("--params <set>", "parameter set of the deployment", "default")
   .option("--port <n>", "HTTP port", "8080")
+  .option("--host <address>", "address to bind", "127.0.0.1")
   .option("--provers <n>", "prover worker threads", "2")
   .addOption(
     new Option(
@@ -89,7 +94,20 @@ program
       .choices(["1", "all"])
       .default("1"),
   )
+  .option("--threads <n>", "ingest crypto worker threads (0: on the event loop)")
   .option("--max-wait-ms <ms>", "longest an event waits for its batch", "2000")
+  .option("--no-batcher", "accept events but cut no batches")
+  .option(
+    "--confirmations <n>",
+    "blocks the chain watcher stays behind the head (a reorg of fewer blocks never reaches it)",
+    "0",
+  )
+  .option(
+    "--change-margin <seconds>",
+    "before a key rotation or split update can take effect: refuse old-key signatures and hold the asset's batches this long ahead",
+    "600",
+  )
+  .option("--watcher-poll-ms <ms>", "how often the chain watcher polls", "1000")
   .option(
     "--redis <url>",
     "send proofs to `royalty prover` processes through this Redis instead of proving here (env ROYALTY_REDIS_URL)",

@@ -1,20 +1,24 @@
 import type { Logger } from "pino";
-import { Gauge } from "prom-client";
 import { buildBatch } from "../core/batch.ts";
 import { RoyaltyError } from "../core/errors.ts";
 import type { CircuitParams } from "../core/params.ts";
 import { batchRequestOf } from "./batch-request.ts";
 import type { ChainView } from "./chain-state.ts";
-import { stringifyWithBigInts } from "./json.ts";
 import type { Metrics } from "./metrics.ts";
+import type { BatchLifecycle } from "./pipeline/lifecycle.ts";
 import type { Store, StoredEvent } from "./store/types.ts";
-
-const STUCK_GAUGE = "royalty_stuck_payers";
 
 export interface BatcherOptions {
   store: Store;
   chain: ChainView;
   params: CircuitParams;
+  /** stores cut batches and rejects runs no batch can hold */
+  lifecycle: BatchLifecycle;
+  /**
+   * seconds before a split update can take effect from which its asset waits: batches cut later
+   * could not settle before anyone may apply the update (default 600)
+   */
+  changeMarginSec?: number;
   /** cut a non-full batch once its oldest event waited this long; default 2000 ms */
   maxWaitMs?: number;
   /** how often to look for work; default 50 ms */
@@ -38,6 +42,8 @@ interface Run {
   events: StoredEvent[];
   /** false when no signed event follows yet within the events read */
   signed: boolean;
+  /** key hash the run's signature verified under */
+  keyHash: bigint | null;
   assets: Set<bigint>;
   recipients: Set<bigint>;
 }
@@ -58,12 +64,14 @@ interface Run {
  * batch, where it fits. A batch is cut at once when full (or every event slot is used), otherwise
  * once its oldest event waited maxWaitMs. Its events are in acceptance order.
  *
- * Stuck: a payer whose run does not fit even an empty batch on its own (more than N events, or
- * more than A assets or R recipients) can never be batched, nor can anything it sent after (its
- * client signs too rarely). It is skipped so it cannot stall anyone else, and reported once per
- * run by an error log, `stuckPayers()` and the `royalty_stuck_payers` gauge. Whether a payer is
- * stuck depends only on its stored events and the splits, never on earlier ticks: the same stored
- * events give the same batches, across restarts too.
+ * Waiting: a run signed under a key that is not (yet) the registered one waits for the rotation to
+ * be applied; a run on an asset whose split update takes effect within `changeMarginSec` waits for
+ * the update (batches on the old split settle first). Its payer's later runs wait with it.
+ *
+ * Too large: a run that does not fit even an empty batch (ingest refuses those, but a split update
+ * can add recipients to a stored run) can never settle: its events and the payer's later ones are
+ * rejected (RUN_TOO_LARGE) so they cannot stall anyone. The selection depends only on the stored
+ * events and the chain view: the same stored events give the same batches, across restarts too.
  *
  * Heads: each payer's starting head is the head before its first event in the batch, from the
  * sequencer's own accepted chain (the previous batch may not be settled: batches are proven in
@@ -75,25 +83,10 @@ export class Batcher {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
-  /** payers found stuck by the last selection, each with the seq its stuck run starts at */
-  private stuck = new Map<string, bigint>();
-
   constructor(private readonly opts: BatcherOptions) {
     this.maxWaitMs = opts.maxWaitMs ?? 2000;
     this.pollMs = opts.pollMs ?? 50;
     this.now = opts.now ?? Date.now;
-    const registry = opts.metrics?.registry;
-    if (registry && !registry.getSingleMetric(STUCK_GAUGE)) {
-      const count = () => this.stuck.size;
-      new Gauge({
-        name: STUCK_GAUGE,
-        help: "Payers whose events up to their next signed event do not fit an empty batch",
-        registers: [registry],
-        collect() {
-          this.set(count());
-        },
-      });
-    }
   }
 
   start(): void {
@@ -115,11 +108,6 @@ export class Batcher {
     if (this.timer) clearTimeout(this.timer);
   }
 
-  /** Payers found stuck by the last look at the queue, in address order. */
-  stuckPayers(): string[] {
-    return [...this.stuck.keys()].sort();
-  }
-
   /** Cuts the batches that are due now (at most `limit`); returns their numbers. */
   tick(limit = 8): number[] {
     const cut: number[] = [];
@@ -134,8 +122,20 @@ export class Batcher {
   }
 
   private select(): Selection {
+    const { N } = this.opts.params;
+    const limit = N * this.opts.params.P * 8;
+    // Payers that wait (a rotation or split update) could fill the window read: read again
+    // without them, so everyone else still fills the batch.
+    const waiting: string[] = [];
+    for (let pass = 0; ; pass++) {
+      const pending = this.opts.store.unbatchedEvents(limit, waiting);
+      const sel = this.selectFrom(pending, waiting);
+      if (sel.full || pending.length < limit || pass === 3 || sel.waited === 0) return sel;
+    }
+  }
+
+  private selectFrom(pending: StoredEvent[], waiting: string[]): Selection & { waited: number } {
     const { N, P, A, R } = this.opts.params;
-    const pending = this.opts.store.unbatchedEvents(N * P * 8);
     const byPayer = new Map<string, StoredEvent[]>();
     for (const e of pending) {
       const list = byPayer.get(e.payer);
@@ -144,14 +144,14 @@ export class Batcher {
     }
     /** per payer, the index in byPayer of its first event not taken into the batch */
     const next = new Map<string, number>();
-    /** payers with nothing more for this batch: skipped, stuck or waiting for a signature */
+    /** payers with nothing more for this batch: skipped, waiting or without a signature yet */
     const done = new Set<string>();
-    const stuck = new Map<string, bigint>();
     const chosen: StoredEvent[] = [];
     const payers = new Set<string>();
     const assets = new Set<bigint>();
     const recipients = new Set<bigint>();
     let full = false;
+    let waited = 0;
     for (const e of pending) {
       if (done.has(e.payer)) continue;
       const list = byPayer.get(e.payer) as StoredEvent[];
@@ -160,14 +160,22 @@ export class Batcher {
       if (list[at] !== e) continue;
       const run = this.runFrom(list, at);
       if (run.events.length > N || run.assets.size > A || run.recipients.size > R) {
-        // Too big for an empty batch, and a run never shrinks: whatever comes later, stuck.
-        stuck.set(e.payer, e.seq);
+        // Too big for an empty batch, and a run never shrinks: it can never settle.
+        this.opts.lifecycle.rejectFrom(e.payer, e.seq, "RUN_TOO_LARGE");
         done.add(e.payer);
         continue;
       }
       if (!run.signed) {
         // Its signed event is beyond the events read: it waits.
         done.add(e.payer);
+        continue;
+      }
+      if (!this.ready(e.payer, run)) {
+        done.add(e.payer);
+        if (at === 0) {
+          waiting.push(e.payer);
+          waited++;
+        }
         continue;
       }
       const fits =
@@ -187,17 +195,39 @@ export class Batcher {
       for (const r of run.recipients) recipients.add(r);
       next.set(e.payer, at + run.events.length);
     }
-    this.reportStuck(stuck);
     // Every event slot used is as full as an overflow: nothing more can join this batch.
     if (chosen.length === N) full = true;
     chosen.sort((x, y) => x.ord - y.ord);
-    return { events: chosen, full };
+    return { events: chosen, full, waited };
+  }
+
+  /**
+   * A run may join a batch only when its signature is under the payer's registered key (a run
+   * under a requested key waits for the rotation) and none of its assets has a split update due
+   * within the margin (the update waits for batches on the old split to settle, then applies).
+   */
+  private ready(payer: string, run: Run): boolean {
+    const chain = this.opts.chain;
+    if (chain.payer(BigInt(payer))?.keyHash !== run.keyHash) return false;
+    const margin = BigInt(this.opts.changeMarginSec ?? 600);
+    const now = chain.now();
+    for (const assetId of run.assets) {
+      const pending = chain.asset(assetId)?.pendingSplit;
+      if (pending && now >= pending.effectiveAt - margin) return false;
+    }
+    return true;
   }
 
   /** The run starting at list[at]: up to the payer's next signed event, or all that was read. */
   private runFrom(list: readonly StoredEvent[], at: number): Run {
     const { N } = this.opts.params;
-    const run: Run = { events: [], signed: false, assets: new Set(), recipients: new Set() };
+    const run: Run = {
+      events: [],
+      signed: false,
+      keyHash: null,
+      assets: new Set(),
+      recipients: new Set(),
+    };
     for (let i = at; i < list.length; i++) {
       const e = list[i] as StoredEvent;
       run.events.push(e);
@@ -207,30 +237,13 @@ export class Batcher {
       }
       if (e.signature) {
         run.signed = true;
+        run.keyHash = e.keyHash;
         break;
       }
       // Already longer than any batch: reading further changes nothing.
       if (run.events.length > N) break;
     }
     return run;
-  }
-
-  /** Logs each payer newly stuck (once per stuck run) and each no longer stuck. */
-  private reportStuck(found: Map<string, bigint>): void {
-    const { N, A, R } = this.opts.params;
-    for (const [payer, seq] of found) {
-      if (this.stuck.get(payer) === seq) continue;
-      this.opts.logger?.error(
-        { payer, seq: seq.toString(), N, A, R },
-        "payer stuck: its events from this seq to its next signed event do not fit an empty batch (more than N events, A assets or R recipients); none of its events can be batched",
-      );
-    }
-    for (const [payer, seq] of this.stuck) {
-      if (!found.has(payer)) {
-        this.opts.logger?.info({ payer, seq: seq.toString() }, "payer no longer stuck");
-      }
-    }
-    this.stuck = found;
   }
 
   private split(assetId: bigint) {
@@ -241,7 +254,7 @@ export class Batcher {
   }
 
   private cut(sel: Selection): number {
-    const { store, chain, params } = this.opts;
+    const { chain, params } = this.opts;
     const events = sel.events;
     // The reference model re-derives every hash and checks each payer's signature: a batch the
     // circuit would reject is never persisted.
@@ -254,12 +267,7 @@ export class Batcher {
         );
       }
     });
-    const number = store.lastBatchNumber() + 1;
-    store.insertBatch({
-      number,
-      publicData: stringifyWithBigInts(built.publicData),
-      events: events.map((e) => ({ payer: e.payer, seq: e.seq })),
-    });
+    const number = this.opts.lifecycle.cut(events, built);
     this.opts.metrics?.batchFill.observe(events.length / params.N);
     this.opts.metrics?.batchesCut.inc({ reason: sel.full ? "full" : "timeout" });
     this.opts.logger?.info({ batch: number, events: events.length, full: sel.full }, "batch cut");

@@ -1,6 +1,21 @@
 import type { PubKey } from "../core/eddsa.ts";
 import type { Split } from "../core/split.ts";
 
+/** A key rotation the payer asked for; the contract applies it at `effectiveAt` or later. */
+export interface PendingKey {
+  pubKey: PubKey;
+  keyHash: bigint;
+  /** chain time (seconds) from which anyone may call applyKeyRotation */
+  effectiveAt: bigint;
+}
+
+/** A split update the asset's owner asked for; the contract applies it at `effectiveAt` or later. */
+export interface PendingSplit {
+  split: Split;
+  splitHash: bigint;
+  effectiveAt: bigint;
+}
+
 /** What the rollup contract knows about a payer, as ingest needs it. */
 export interface ChainPayer {
   keyHash: bigint;
@@ -11,11 +26,15 @@ export interface ChainPayer {
   escrow: bigint;
   /** amount of requested, not yet executed, withdrawals: already promised away */
   pendingWithdrawal: bigint;
+  /** chain time from which the pending withdrawal can be executed */
+  withdrawalAvailableAt?: bigint;
+  pendingKey?: PendingKey;
 }
 
 export interface ChainAsset {
   splitHash: bigint;
   split: Split;
+  pendingSplit?: PendingSplit;
 }
 
 /**
@@ -32,6 +51,10 @@ export interface ChainView {
   accountId(address: bigint): bigint | undefined;
   /** claimable balance of a recipient address on chain (0 if unknown) */
   claimable(address: bigint): bigint;
+  /** number of batches settled on chain, as far as the view has read */
+  readonly settledBatches: bigint;
+  /** the chain's time now, in seconds: the last block read plus the wall time since */
+  now(): bigint;
 }
 
 /**
@@ -46,6 +69,9 @@ export class InMemoryChainView implements ChainView {
   private readonly accounts = new Map<bigint, bigint>();
   private readonly addresses = new Map<bigint, bigint>();
   private readonly balances = new Map<bigint, bigint>();
+  settledBatches = 0n;
+  /** timestamp of the last block read, and the wall clock (ms) when it was read */
+  private blockTime = { timestamp: 0n, seenAt: 0 };
 
   constructor(chainId: bigint, domain: bigint) {
     this.chainId = chainId;
@@ -64,6 +90,24 @@ export class InMemoryChainView implements ChainView {
   claimable(address: bigint): bigint {
     return this.balances.get(address) ?? 0n;
   }
+  now(): bigint {
+    // Without a block read yet (a seed file), wall time is the best estimate.
+    if (this.blockTime.seenAt === 0) return BigInt(Math.floor(Date.now() / 1000));
+    return (
+      this.blockTime.timestamp + BigInt(Math.floor((Date.now() - this.blockTime.seenAt) / 1000))
+    );
+  }
+  setBlockTime(timestamp: bigint): void {
+    this.blockTime = { timestamp, seenAt: Date.now() };
+  }
+  /** Every payer address the view holds. */
+  payerAddresses(): bigint[] {
+    return [...this.payers.keys()];
+  }
+  /** Every asset id the view holds. */
+  assetIds(): bigint[] {
+    return [...this.assets.keys()];
+  }
 
   setPayer(address: bigint, payer: ChainPayer): void {
     this.payers.set(address, { ...payer });
@@ -76,6 +120,11 @@ export class InMemoryChainView implements ChainView {
   }
   setAsset(assetId: bigint, asset: ChainAsset): void {
     this.assets.set(assetId, asset);
+  }
+  updateAsset(assetId: bigint, change: Partial<ChainAsset>): void {
+    const current = this.assets.get(assetId);
+    if (!current) throw new Error(`asset ${assetId} is not registered`);
+    this.assets.set(assetId, { ...current, ...change });
   }
   setAccount(address: bigint, id: bigint): void {
     this.accounts.set(address, id);
@@ -98,6 +147,7 @@ export class InMemoryChainView implements ChainView {
         assets: [...this.assets],
         accounts: [...this.accounts],
         balances: [...this.balances],
+        settledBatches: this.settledBatches,
       },
       (_, value) => (typeof value === "bigint" ? `${value}n` : value),
     );
@@ -111,7 +161,15 @@ export class InMemoryChainView implements ChainView {
       assets: [bigint, ChainAsset][];
       accounts: [bigint, bigint][];
       balances: [bigint, bigint][];
+      settledBatches?: bigint;
     };
+    // A restore replaces the view (a failed block range is rolled back with it).
+    this.payers.clear();
+    this.assets.clear();
+    this.accounts.clear();
+    this.addresses.clear();
+    this.balances.clear();
+    this.settledBatches = data.settledBatches ?? 0n;
     for (const [k, v] of data.payers) this.payers.set(k, v);
     for (const [k, v] of data.assets) this.assets.set(k, v);
     for (const [k, v] of data.accounts) this.setAccount(k, v);

@@ -1,4 +1,4 @@
-import type { Signature } from "../core/eddsa.ts";
+import { isSmallOrderKey, type PubKey, type Signature } from "../core/eddsa.ts";
 import { RoyaltyError } from "../core/errors.ts";
 import type { CircuitParams } from "../core/params.ts";
 import type { ChainPayer, ChainView } from "./chain-state.ts";
@@ -25,8 +25,15 @@ export interface IngestResult {
 
 interface PayerPart {
   payer: string;
-  chain: ChainPayer;
   events: ParsedEvent[];
+}
+
+export interface IngestOptions {
+  /**
+   * Seconds before a key rotation can take effect from which signatures under the old key are
+   * refused: events signed later could not settle before anyone may apply the rotation.
+   */
+  changeMarginSec?: number;
 }
 
 const sameSignature = (a: Signature | null, b: Signature | null) =>
@@ -70,6 +77,7 @@ export class Ingestor {
     private readonly chain: ChainView,
     private readonly runner: ChainRunner,
     private readonly params: Pick<CircuitParams, "N" | "A" | "R">,
+    private readonly options: IngestOptions = {},
   ) {
     this.commits = new GroupCommit(store);
   }
@@ -112,13 +120,7 @@ export class Ingestor {
           { details: { payer, index: last.index, seq: last.event.seq.toString() } },
         );
       }
-      const chain = this.chain.payer(last.event.payer);
-      if (!chain) {
-        throw new RoyaltyError("UNKNOWN_PAYER", `payer ${payer} is not registered on chain`, {
-          details: { payer, index: last.index },
-        });
-      }
-      parts.push({ payer, chain, events: list });
+      parts.push({ payer, events: list });
     }
     for (const part of parts) this.checkRuns(part, this.params);
     for (const e of events) {
@@ -172,14 +174,51 @@ export class Ingestor {
     });
   }
 
+  /** The payer's chain state, read under its lock (so no change slips in between). */
+  private chainPayer(part: PayerPart): ChainPayer {
+    const last = part.events[part.events.length - 1] as ParsedEvent;
+    const chain = this.chain.payer(last.event.payer);
+    if (!chain) {
+      throw new RoyaltyError("UNKNOWN_PAYER", `payer ${part.payer} is not registered on chain`, {
+        details: { payer: part.payer, index: last.index },
+      });
+    }
+    if (isSmallOrderKey(chain.pubKey)) {
+      throw new RoyaltyError(
+        "SMALL_ORDER_KEY",
+        `payer ${part.payer}'s registered key is a small-order point: anyone could sign for it, so no batch may carry its events; rotate to a proper key`,
+        { details: { payer: part.payer } },
+      );
+    }
+    return chain;
+  }
+
+  /** The keys a signature may verify under: the registered one, then a requested rotation's. */
+  private keysOf(chain: ChainPayer): { pubKeys: PubKey[]; keyHashes: bigint[] } {
+    const pending = chain.pendingKey;
+    if (!pending || isSmallOrderKey(pending.pubKey)) {
+      return { pubKeys: [chain.pubKey], keyHashes: [chain.keyHash] };
+    }
+    return {
+      pubKeys: [chain.pubKey, pending.pubKey],
+      keyHashes: [chain.keyHash, pending.keyHash],
+    };
+  }
+
   private async accept(events: ParsedEvent[], parts: PayerPart[]): Promise<IngestResult> {
     const acks = new Map<number, Ack>();
-    const work: { part: PayerPart; fresh: ParsedEvent[]; state: PayerRecord }[] = [];
+    const work: {
+      part: PayerPart;
+      chain: ChainPayer;
+      fresh: ParsedEvent[];
+      state: PayerRecord;
+    }[] = [];
     for (const part of parts) {
+      const chain = this.chainPayer(part);
       const state = this.store.payerState(part.payer) ?? {
         payer: part.payer,
         nextSeq: 1n,
-        head: part.chain.head,
+        head: chain.head,
         pendingDebits: 0n,
       };
       const first = part.events[0] as ParsedEvent;
@@ -217,27 +256,27 @@ export class Ingestor {
       }
       const fresh = part.events.slice(repeats.length);
       const debit = fresh.reduce((sum, e) => sum + e.event.amount, 0n);
-      const available = part.chain.escrow - state.pendingDebits - part.chain.pendingWithdrawal;
+      const available = chain.escrow - state.pendingDebits - chain.pendingWithdrawal;
       if (debit > 0n && available < debit) {
         throw new RoyaltyError(
           "INSUFFICIENT_ESCROW",
-          `payer ${part.payer} has ${available} base units of escrow free (escrow ${part.chain.escrow} - pending debits ${state.pendingDebits} - pending withdrawals ${part.chain.pendingWithdrawal}) but the request debits ${debit}`,
+          `payer ${part.payer} has ${available} base units of escrow free (escrow ${chain.escrow} - pending debits ${state.pendingDebits} - pending withdrawals ${chain.pendingWithdrawal}) but the request debits ${debit}`,
           {
             details: {
               payer: part.payer,
-              escrow: part.chain.escrow.toString(),
+              escrow: chain.escrow.toString(),
               pendingDebits: state.pendingDebits.toString(),
-              pendingWithdrawal: part.chain.pendingWithdrawal.toString(),
+              pendingWithdrawal: chain.pendingWithdrawal.toString(),
               requested: debit.toString(),
             },
           },
         );
       }
-      work.push({ part, fresh, state });
+      work.push({ part, chain, fresh, state });
     }
 
     const results = await Promise.all(
-      work.map(({ part, fresh, state }) =>
+      work.map(({ chain, fresh, state }) =>
         fresh.length === 0
           ? null
           : this.runner.run({
@@ -245,7 +284,7 @@ export class Ingestor {
               startHead: state.head,
               events: fresh.map((e) => e.event),
               signatures: fresh.map((e) => e.signature),
-              pubKey: part.chain.pubKey,
+              pubKeys: this.keysOf(chain).pubKeys,
             }),
       ),
     );
@@ -253,9 +292,10 @@ export class Ingestor {
     const rows: NewEvent[] = [];
     const records: PayerAdvance[] = [];
     const heads: Record<string, string> = {};
-    work.forEach(({ part, fresh, state }, w) => {
+    work.forEach(({ part, chain, fresh, state }, w) => {
       const result = results[w];
       if (result) {
+        const { keyHashes } = this.keysOf(chain);
         if (result.badSignature >= 0) {
           const e = fresh[result.badSignature] as ParsedEvent;
           throw new RoyaltyError(
@@ -264,14 +304,17 @@ export class Ingestor {
             { details: { payer: part.payer, index: e.index, seq: e.event.seq.toString() } },
           );
         }
+        this.refuseRetiringKey(part, chain, fresh, result.signedWith);
         let prevHead = state.head;
         fresh.forEach((e, i) => {
           const eventHash = result.hashes[i] as bigint;
           const head = result.heads[i] as bigint;
+          const key = result.signedWith[i] as number;
           rows.push({
             ...e.event,
             payer: part.payer,
             signature: e.signature,
+            keyHash: key < 0 ? null : (keyHashes[key] as bigint),
             eventHash,
             prevHead,
             head,
@@ -281,6 +324,7 @@ export class Ingestor {
         });
         records.push({
           payer: part.payer,
+          fromHead: state.head,
           nextSeq: state.nextSeq + BigInt(fresh.length),
           head: prevHead,
           addedDebits: fresh.reduce((s, e) => s + e.event.amount, 0n),
@@ -296,5 +340,37 @@ export class Ingestor {
       heads,
       newEvents: rows.length,
     };
+  }
+
+  /**
+   * Once a key rotation is requested, a signature under the old key is refused from
+   * `changeMarginSec` before the rotation can take effect: its events could not settle before
+   * anyone may apply the rotation, and would then be rejected after their 202.
+   */
+  private refuseRetiringKey(
+    part: PayerPart,
+    chain: ChainPayer,
+    fresh: ParsedEvent[],
+    signedWith: number[],
+  ): void {
+    const pending = chain.pendingKey;
+    if (!pending) return;
+    const margin = BigInt(this.options.changeMarginSec ?? 600);
+    if (this.chain.now() < pending.effectiveAt - margin) return;
+    const i = signedWith.indexOf(0);
+    if (i < 0) return;
+    const e = fresh[i] as ParsedEvent;
+    throw new RoyaltyError(
+      "KEY_ROTATION_PENDING",
+      `${e.where ? `${e.where}.` : ""}signature: payer ${part.payer} has a key rotation taking effect at ${pending.effectiveAt} (chain time); events signed with the old key now could not settle before it, sign with the new key`,
+      {
+        details: {
+          payer: part.payer,
+          index: e.index,
+          seq: e.event.seq.toString(),
+          effectiveAt: pending.effectiveAt.toString(),
+        },
+      },
+    );
   }
 }

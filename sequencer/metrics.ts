@@ -18,6 +18,29 @@ export class Metrics {
     labelNames: ["reason"] as const,
     registers: [this.registry],
   });
+  readonly eventsRejectedAfterAck = new Counter({
+    name: "royalty_events_rejected_after_ack_total",
+    help: "Accepted (202) events that can never settle and were rejected, by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly batchesDropped = new Counter({
+    name: "royalty_batches_dropped_total",
+    help: "Unsettled batches dropped because the chain changed what they were built on, by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly foreignSettlements = new Counter({
+    name: "royalty_foreign_settlements_total",
+    help: "Batches settled on chain that this sequencer did not cut",
+    registers: [this.registry],
+  });
+  readonly settlementReverts = new Counter({
+    name: "royalty_settlement_reverts_total",
+    help: "Settlement transactions (or their simulation) that reverted, by custom error",
+    labelNames: ["error"] as const,
+    registers: [this.registry],
+  });
   readonly ingestSeconds = new Histogram({
     name: "royalty_ingest_seconds",
     help: "POST /v1/events latency, parse to durable commit",

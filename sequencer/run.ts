@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import type { Logger } from "pino";
 import { createPublicClient, createWalletClient, http, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { RoyaltyError } from "../core/errors.ts";
 import { domainOf } from "../core/event.ts";
 import type { CircuitParams } from "../core/params.ts";
 import { MultiThreadProver } from "../prover/multi-thread-prover.ts";
@@ -18,9 +19,10 @@ import { chainViewFromSeed, readChainSeed } from "./chain-seed.ts";
 import { InMemoryChainView } from "./chain-state.ts";
 import { inlineChainRunner, poolChainRunner } from "./crypto/pool.ts";
 import { Metrics } from "./metrics.ts";
+import { BatchLifecycle } from "./pipeline/lifecycle.ts";
 import { ProvingLoop } from "./pipeline/proving-loop.ts";
-import { storeSettlementSource } from "./pipeline/settlement-source.ts";
 import { buildServer } from "./server.ts";
+import { ChangeApplier } from "./settlement/change-applier.ts";
 import { SettlementSubmitter } from "./settlement/submitter.ts";
 import { SqliteStore } from "./store/sqlite.ts";
 
@@ -53,7 +55,15 @@ export interface SequencerOptions {
   proverQueue?: string;
   /** 0x private key that pays for settlements (none: no settlement in this process) */
   submitterKey?: `0x${string}`;
-  onSettlementStopped?: (error: Error) => void;
+  /** blocks the chain watcher stays behind the head (default 0: a local node) */
+  confirmations?: number;
+  /**
+   * seconds before a key rotation or split update can take effect from which the old key's
+   * signatures are refused and the asset's events wait (default 600)
+   */
+  changeMarginSec?: number;
+  /** how often the chain watcher polls (default 1000 ms) */
+  watcherPollMs?: number;
 }
 
 /**
@@ -79,7 +89,9 @@ export async function runSequencer(o: SequencerOptions) {
         ? new MultiThreadProver()
         : new ProverPool({ workers: o.provers });
   const store = new SqliteStore(o.db);
+  const metrics = new Metrics();
   let chain: InMemoryChainView;
+  let lifecycle: BatchLifecycle;
   let watcher: ChainWatcher | undefined;
   let deployment: Deployment | undefined;
   const transport = o.transport ?? (o.rpc ? http(o.rpc) : undefined);
@@ -92,33 +104,51 @@ export async function runSequencer(o: SequencerOptions) {
       BigInt(deployment.chainId),
       domainOf(BigInt(deployment.chainId), deployment.rollup),
     );
+    lifecycle = new BatchLifecycle({ store, view: chain, params, logger, metrics });
+    lifecycle.restoreView();
     watcher = new ChainWatcher({
       client: createPublicClient({ transport }),
       rollup: deployment.rollup,
-      params,
-      view: chain,
-      progress: store,
-      fromBlock: BigInt(deployment.deployBlock) > 10n ? BigInt(deployment.deployBlock) - 10n : 0n,
+      sink: lifecycle,
+      fromBlock: BigInt(deployment.deployBlock),
+      confirmations: BigInt(o.confirmations ?? 0),
+      pollMs: o.watcherPollMs,
       onError: (error, retryInMs) =>
-        logger.warn({ err: error, retryInMs }, "chain watcher: RPC error, backing off"),
+        logger.warn({ err: error, retryInMs }, "chain watcher: error, backing off"),
+      onFatal: (error) =>
+        logger.error({ code: error.code, err: error.message }, "chain watcher stopped"),
     });
     // Accept events only once the view holds every payer and split registered so far.
     await watcher.catchUp();
     watcher.start();
   } else if (o.seed) {
     chain = chainViewFromSeed(readChainSeed(o.seed), params.K);
+    lifecycle = new BatchLifecycle({ store, view: chain, params, logger, metrics });
   } else {
-    throw new Error("runSequencer needs rpc (or transport) + deployment, or a seed file");
+    throw new RoyaltyError(
+      "NO_CHAIN",
+      "runSequencer needs rpc (or transport) + deployment, or a seed file",
+    );
   }
 
-  const metrics = new Metrics();
   const threads = o.threads ?? Math.min(2, availableParallelism());
   const runner = threads > 0 ? poolChainRunner(threads) : inlineChainRunner();
-  const app = await buildServer({ store, chain, params, logger, runner, metrics });
+  const app = await buildServer({
+    store,
+    chain,
+    params,
+    logger,
+    runner,
+    metrics,
+    ingest: { changeMarginSec: o.changeMarginSec },
+    watcher,
+  });
   const batcher = new Batcher({
     store,
     chain,
     params,
+    lifecycle,
+    changeMarginSec: o.changeMarginSec,
     maxWaitMs: o.maxWaitMs ?? 2000,
     metrics,
     logger,
@@ -127,8 +157,7 @@ export async function runSequencer(o: SequencerOptions) {
   const proving = prover
     ? new ProvingLoop({
         store,
-        chain,
-        params,
+        lifecycle,
         prover,
         artifacts: artifactPaths(params),
         logger,
@@ -136,14 +165,29 @@ export async function runSequencer(o: SequencerOptions) {
       })
     : undefined;
   let submitter: SettlementSubmitter | undefined;
+  let applier: ChangeApplier | undefined;
   if (o.submitterKey && transport && deployment) {
     const account = privateKeyToAccount(o.submitterKey);
+    const publicClient = createPublicClient({ transport });
+    const walletClient = createWalletClient({ account, transport });
+    const log = ({ level, msg, ...rest }: Record<string, unknown>) =>
+      logger[level === "warn" ? "warn" : "info"](rest, String(msg));
     submitter = new SettlementSubmitter({
       rollup: deployment.rollup,
-      publicClient: createPublicClient({ transport }),
-      walletClient: createWalletClient({ account, transport }),
-      source: storeSettlementSource(store, chain, params, metrics),
-      log: (entry) => logger.info(entry),
+      publicClient,
+      walletClient,
+      store,
+      onSent: (id, hash) => lifecycle.submitted(id, hash),
+      metrics,
+      log,
+    });
+    applier = new ChangeApplier({
+      rollup: deployment.rollup,
+      publicClient,
+      walletClient,
+      view: chain,
+      store,
+      log,
     });
   }
 
@@ -151,12 +195,12 @@ export async function runSequencer(o: SequencerOptions) {
   const url = await app.listen({ port: o.port ?? 8080, host: o.host ?? "127.0.0.1" });
   if (o.batcher !== false) batcher.start();
   proving?.start();
-  submitter?.start((error) =>
-    logger.error({ code: error.code, err: error.message }, "settlement stopped"),
-  );
+  submitter?.start();
+  applier?.start();
 
   const stop = async () => {
     submitter?.stop();
+    applier?.stop();
     proving?.stop();
     watcher?.stop();
     batcher.stop();
@@ -164,5 +208,5 @@ export async function runSequencer(o: SequencerOptions) {
     await prover?.close();
     store.close();
   };
-  return { url, stop, store, chain, metrics };
+  return { url, stop, store, chain, metrics, lifecycle, watcher };
 }

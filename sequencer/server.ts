@@ -2,10 +2,11 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { CircuitParams } from "../core/params.ts";
+import type { ChainWatcher } from "./chain/watcher.ts";
 import type { ChainView } from "./chain-state.ts";
 import { type ChainRunner, inlineChainRunner } from "./crypto/pool.ts";
 import { asRoyaltyError, errorBody, STATUS_OF } from "./http-errors.ts";
-import { Ingestor } from "./ingest.ts";
+import { type IngestOptions, Ingestor } from "./ingest.ts";
 import { Metrics } from "./metrics.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { stateRoutes } from "./routes/state.ts";
@@ -22,6 +23,9 @@ export interface ServerOptions {
   metrics?: Metrics;
   /** largest request body in bytes; 1000 fully signed events take about 450 kB */
   bodyLimit?: number;
+  ingest?: IngestOptions;
+  /** the chain watcher, for /v1/health (none: a seeded chain view) */
+  watcher?: ChainWatcher;
 }
 
 export const API_VERSION = "1.0.0";
@@ -73,9 +77,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   });
 
-  const ingestor = new Ingestor(options.store, options.chain, runner, options.params);
+  const ingestor = new Ingestor(
+    options.store,
+    options.chain,
+    runner,
+    options.params,
+    options.ingest,
+  );
   eventRoutes(app, { store: options.store, ingestor, metrics, params: options.params });
-  stateRoutes(app, { store: options.store, chain: options.chain, metrics });
+  stateRoutes(app, {
+    store: options.store,
+    chain: options.chain,
+    metrics,
+    watcher: options.watcher,
+  });
   app.get("/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.addHook("onClose", async () => runner.close());
   return app;

@@ -5,13 +5,20 @@ import { runSequencer } from "../../sequencer/run.ts";
 
 export interface SequencerCommandOptions {
   db: string;
-  rpc: string;
-  deployment: string;
+  rpc?: string;
+  deployment?: string;
+  chainSeed?: string;
   params: string;
   port: string;
+  host: string;
   provers: string;
   threadsPerProof: "1" | "all";
+  threads?: string;
   maxWaitMs: string;
+  batcher: boolean;
+  confirmations: string;
+  changeMargin: string;
+  watcherPollMs: string;
   redis?: string;
   proverQueue?: string;
 }
@@ -30,14 +37,27 @@ export async function sequencerCommand(o: SequencerCommandOptions): Promise<void
       "ROYALTY_SUBMITTER_KEY must be a 0x-prefixed 32-byte hex private key",
     );
   }
-  const logger = pino({ level: "info" }, pino.destination(2));
+  if (!o.chainSeed && !(o.rpc && o.deployment)) {
+    throw new RoyaltyError(
+      "NO_CHAIN",
+      "royalty sequencer needs --rpc URL and --deployment FILE (or --chain-seed FILE for a sequencer without a chain)",
+    );
+  }
+  const logger = pino({ level: process.env.ROYALTY_LOG_LEVEL ?? "info" }, pino.destination(2));
   const { url, stop } = await runSequencer({
     db: o.db,
     params,
     logger,
     port: Number(o.port),
+    host: o.host,
     rpc: o.rpc,
     deployment: o.deployment,
+    seed: o.chainSeed,
+    threads: o.threads === undefined ? undefined : Number(o.threads),
+    batcher: o.batcher,
+    confirmations: Number(o.confirmations),
+    changeMarginSec: Number(o.changeMargin),
+    watcherPollMs: Number(o.watcherPollMs),
     provers: Number(o.provers),
     threadsPerProof: o.threadsPerProof,
     redis: o.redis ?? process.env.ROYALTY_REDIS_URL,

@@ -1,63 +1,90 @@
-import { decodeEventLog, decodeFunctionData, type Log, type PublicClient } from "viem";
-import { unpackWords } from "../../core/packing.ts";
-import type { CircuitParams } from "../../core/params.ts";
-import type { InMemoryChainView } from "../chain-state.ts";
-import { rollupAbi } from "./rollup-abi.ts";
+import type { Log, PublicClient } from "viem";
+import { RoyaltyError } from "../../core/errors.ts";
+import { decodeRollupLog } from "./apply-log.ts";
 
-/** The part of the sequencer's store the watcher needs: where it got to, durably. */
-export interface WatcherProgress {
-  getValue(key: string): string | undefined;
-  setValue(key: string, value: string): void;
+/** One block range read from the chain, to be applied in one write. */
+export interface ChainRange {
+  fromBlock: bigint;
+  toBlock: bigint;
+  /** hash and timestamp of `toBlock`: the next range checks the chain still has this block */
+  toHash: `0x${string}`;
+  timestamp: bigint;
+  /** the rollup's logs in the range, in chain order */
+  logs: Log[];
+  /** gas used by each settlement transaction in the range */
+  gasUsed: Map<`0x${string}`, bigint>;
+}
+
+/** Where the watcher was, as the sink saved it with the range it applied. */
+export interface WatcherPosition {
+  next: bigint;
+  /** hash of block next - 1, or undefined before the first range */
+  lastHash?: `0x${string}`;
+}
+
+/**
+ * Who applies what the watcher reads: the batch lifecycle. `applyRange` must apply the whole range
+ * and save the position in one transaction, or nothing: a range is never applied twice or in part.
+ */
+export interface ChainSink {
+  position(): WatcherPosition | undefined;
+  applyRange(range: ChainRange): void;
 }
 
 export interface WatcherOptions {
   client: PublicClient;
   rollup: `0x${string}`;
-  params: CircuitParams;
-  view: InMemoryChainView;
-  progress: WatcherProgress;
+  sink: ChainSink;
   /** first block to read when nothing was saved (the deployment block) */
   fromBlock: bigint;
+  /**
+   * blocks behind the chain head the watcher stays: it applies only blocks this deep, so a reorg
+   * of fewer blocks never reaches the view (0 on a local node)
+   */
+  confirmations?: bigint;
   pollMs?: number;
   /** largest block range per getLogs call */
   maxRange?: bigint;
   onError?: (error: unknown, retryInMs: number) => void;
-  onSettled?: (batchNumber: bigint, txHash: `0x${string}`) => void;
-}
-
-const PROGRESS_KEY = "chainWatcher";
-
-/** Pending changes the contract applies later, kept until their apply event arrives. */
-interface Pending {
-  keys: Record<string, [string, string]>;
-  splits: Record<string, { recipients: string[]; bps: number[] }>;
+  /** a reorg deeper than `confirmations` replaced a block already applied: the watcher stops */
+  onFatal?: (error: RoyaltyError) => void;
 }
 
 /**
- * Follows RoyaltyRollup's events into the sequencer's chain view: payers, keys, deposits,
- * withdrawal requests, accounts, assets and splits, settled batches (read from the settlement
- * calldata, so heads, escrow and balances follow without extra calls). After each block range it
- * saves the view and the block it reached in one write, so a restart resumes where it stopped.
- * RPC errors back off exponentially up to 30 s.
+ * Follows RoyaltyRollup's events up to `latest - confirmations` and hands each block range to the
+ * sink (the lifecycle), which applies it atomically with its position. Before each range it checks
+ * that the last block applied is still on the chain; RPC errors back off exponentially up to 30 s.
  */
 export class ChainWatcher {
-  private readonly o: Required<Omit<WatcherOptions, "onError" | "onSettled">> &
-    Pick<WatcherOptions, "onError" | "onSettled">;
-  private next: bigint;
-  private pending: Pending = { keys: {}, splits: {} };
+  private readonly o: WatcherOptions & {
+    confirmations: bigint;
+    pollMs: number;
+    maxRange: bigint;
+  };
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
+  private failure: RoyaltyError | undefined;
+  /** the chain head at the last poll, for health reports */
+  private head = 0n;
 
   constructor(options: WatcherOptions) {
-    this.o = { pollMs: 1000, maxRange: 2000n, ...options };
-    this.next = options.fromBlock;
-    const saved = options.progress.getValue(PROGRESS_KEY);
-    if (saved) this.restore(saved);
+    this.o = { confirmations: 0n, pollMs: 1000, maxRange: 2000n, ...options };
   }
 
   /** The next block the watcher will read. */
   get nextBlock(): bigint {
-    return this.next;
+    return this.o.sink.position()?.next ?? this.o.fromBlock;
+  }
+
+  /** Blocks the view is behind the confirmed chain head (0 when caught up). */
+  get lag(): bigint {
+    const confirmed = this.head - this.o.confirmations;
+    return confirmed >= this.nextBlock ? confirmed - this.nextBlock + 1n : 0n;
+  }
+
+  /** The error that stopped the watcher for good, if any. */
+  get error(): RoyaltyError | undefined {
+    return this.failure;
   }
 
   start(): void {
@@ -70,23 +97,51 @@ export class ChainWatcher {
     if (this.timer) clearTimeout(this.timer);
   }
 
-  /** Reads every block up to the chain head once; returns the number of logs applied. */
+  /** Reads and applies every confirmed block once; returns the number of rollup logs applied. */
   async catchUp(): Promise<number> {
-    const head = await this.o.client.getBlockNumber();
+    this.head = await this.o.client.getBlockNumber();
+    const safe = this.head - this.o.confirmations;
     let applied = 0;
-    while (this.next <= head) {
-      const to = this.next + this.o.maxRange - 1n < head ? this.next + this.o.maxRange - 1n : head;
+    for (;;) {
+      const at = this.o.sink.position() ?? { next: this.o.fromBlock };
+      if (at.next > safe) return applied;
+      await this.checkNoReorg(at);
+      const to = at.next + this.o.maxRange - 1n < safe ? at.next + this.o.maxRange - 1n : safe;
       const logs = await this.o.client.getLogs({
         address: this.o.rollup,
-        fromBlock: this.next,
+        fromBlock: at.next,
         toBlock: to,
       });
-      for (const log of logs) await this.apply(log);
-      applied += logs.length;
-      this.next = to + 1n;
-      this.save();
+      const block = await this.o.client.getBlock({ blockNumber: to });
+      const gasUsed = new Map<`0x${string}`, bigint>();
+      for (const log of logs) {
+        if (decodeRollupLog(log)?.eventName !== "BatchSettled" || !log.transactionHash) continue;
+        const receipt = await this.o.client.getTransactionReceipt({ hash: log.transactionHash });
+        gasUsed.set(log.transactionHash, receipt.gasUsed);
+      }
+      this.o.sink.applyRange({
+        fromBlock: at.next,
+        toBlock: to,
+        toHash: block.hash as `0x${string}`,
+        timestamp: block.timestamp,
+        logs,
+        gasUsed,
+      });
+      applied += logs.filter((l) => decodeRollupLog(l)).length;
     }
-    return applied;
+  }
+
+  /** The last applied block must still be the chain's: otherwise a reorg went deeper than allowed. */
+  private async checkNoReorg(at: WatcherPosition): Promise<void> {
+    if (!at.lastHash || at.next === 0n) return;
+    const block = await this.o.client.getBlock({ blockNumber: at.next - 1n });
+    if (block.hash !== at.lastHash) {
+      throw new RoyaltyError(
+        "REORG_TOO_DEEP",
+        `block ${at.next - 1n} was applied as ${at.lastHash} but the chain now has ${block.hash}: a reorg deeper than the ${this.o.confirmations} confirmations the watcher waits for; restart with a fresh database or more confirmations`,
+        { details: { block: String(at.next - 1n), applied: at.lastHash, now: block.hash } },
+      );
+    }
   }
 
   private async loop(failures: number): Promise<void> {
@@ -96,142 +151,16 @@ export class ChainWatcher {
       await this.catchUp();
       failures = 0;
     } catch (error) {
+      if (error instanceof RoyaltyError && error.code === "REORG_TOO_DEEP") {
+        this.failure = error;
+        this.stopped = true;
+        this.o.onFatal?.(error);
+        return;
+      }
       failures += 1;
       delay = Math.min(30_000, this.o.pollMs * 2 ** failures);
       this.o.onError?.(error, delay);
     }
     if (!this.stopped) this.timer = setTimeout(() => void this.loop(failures), delay);
-  }
-
-  private async apply(log: Log): Promise<void> {
-    let decoded: { eventName: string; args: Record<string, unknown> };
-    try {
-      decoded = decodeEventLog({
-        abi: rollupAbi(),
-        data: log.data,
-        topics: log.topics,
-      }) as unknown as typeof decoded;
-    } catch {
-      return; // not one of ours (e.g. a library's)
-    }
-    const a = decoded.args;
-    const v = this.o.view;
-    const addr = (x: unknown) => BigInt(x as string);
-    switch (decoded.eventName) {
-      case "PayerRegistered":
-        v.setPayer(addr(a.payer), {
-          keyHash: a.keyHash as bigint,
-          pubKey: [a.pubKeyX as bigint, a.pubKeyY as bigint],
-          head: 0n,
-          escrow: 0n,
-          pendingWithdrawal: 0n,
-        });
-        break;
-      case "KeyRotationRequested":
-        this.pending.keys[String(addr(a.payer))] = [String(a.pubKeyX), String(a.pubKeyY)];
-        break;
-      case "KeyRotated": {
-        const key = this.pending.keys[String(addr(a.payer))];
-        if (key)
-          v.updatePayer(addr(a.payer), {
-            keyHash: a.keyHash as bigint,
-            pubKey: [BigInt(key[0]), BigInt(key[1])],
-          });
-        delete this.pending.keys[String(addr(a.payer))];
-        break;
-      }
-      case "Deposited":
-        v.updatePayer(addr(a.payer), { escrow: a.escrow as bigint });
-        break;
-      case "WithdrawalRequested":
-        v.updatePayer(addr(a.payer), { pendingWithdrawal: a.amount as bigint });
-        break;
-      case "Withdrawn":
-        v.updatePayer(addr(a.payer), { escrow: a.escrow as bigint, pendingWithdrawal: 0n });
-        break;
-      case "AccountRegistered":
-        v.setAccount(addr(a.account), BigInt(a.accountId as number));
-        break;
-      case "AssetRegistered":
-        v.setAsset(a.assetId as bigint, {
-          splitHash: a.splitHash as bigint,
-          split: {
-            recipients: (a.recipientIds as number[]).map(BigInt),
-            bps: (a.bps as number[]).map(Number),
-          },
-        });
-        break;
-      case "SplitUpdateRequested":
-        this.pending.splits[String(a.assetId)] = {
-          recipients: (a.recipientIds as number[]).map(String),
-          bps: (a.bps as number[]).map(Number),
-        };
-        break;
-      case "SplitUpdated": {
-        const split = this.pending.splits[String(a.assetId)];
-        if (split)
-          v.setAsset(a.assetId as bigint, {
-            splitHash: a.splitHash as bigint,
-            split: { recipients: split.recipients.map(BigInt), bps: split.bps },
-          });
-        delete this.pending.splits[String(a.assetId)];
-        break;
-      }
-      case "BatchSettled":
-        await this.applySettlement(log.transactionHash as `0x${string}`);
-        this.o.onSettled?.(a.batchNumber as bigint, log.transactionHash as `0x${string}`);
-        break;
-      case "Claimed":
-        v.setClaimable(addr(a.account), 0n);
-        break;
-    }
-  }
-
-  /** Heads, escrow and balances from the settlement call's own data (the proof vouched for it). */
-  private async applySettlement(txHash: `0x${string}`): Promise<void> {
-    const tx = await this.o.client.getTransaction({ hash: txHash });
-    const { args } = decodeFunctionData({ abi: rollupAbi(), data: tx.input }) as {
-      args: readonly unknown[];
-    };
-    const batch = args[1] as {
-      payers: readonly `0x${string}`[];
-      newHeads: readonly bigint[];
-      packed: readonly bigint[];
-    };
-    const { debits, credits, recipientIds } = unpackWords(this.o.params, batch.packed);
-    const v = this.o.view;
-    batch.payers.forEach((payer, i) => {
-      const address = BigInt(payer);
-      const current = address === 0n ? undefined : v.payer(address);
-      if (!current) return;
-      v.updatePayer(address, {
-        head: batch.newHeads[i] as bigint,
-        escrow: current.escrow - (debits[i] as bigint),
-      });
-    });
-    const byId = new Map<bigint, bigint>();
-    recipientIds.forEach((id, r) => {
-      if (id !== 0n) byId.set(id, (byId.get(id) ?? 0n) + (credits[r] as bigint));
-    });
-    for (const [id, credit] of byId) {
-      const address = v.addressOf(id);
-      if (address !== undefined) v.setClaimable(address, v.claimable(address) + credit);
-    }
-  }
-
-  private save(): void {
-    const snapshot = {
-      next: String(this.next),
-      view: this.o.view.snapshot(),
-      pending: this.pending,
-    };
-    this.o.progress.setValue(PROGRESS_KEY, JSON.stringify(snapshot));
-  }
-
-  private restore(saved: string): void {
-    const snapshot = JSON.parse(saved) as { next: string; view: string; pending: Pending };
-    this.next = BigInt(snapshot.next);
-    this.o.view.restore(snapshot.view);
-    this.pending = snapshot.pending;
   }
 }

@@ -10,7 +10,8 @@ export interface ChainTask {
   events: readonly RoyaltyEvent[];
   /** per event: its signature over the head reached at that event, or null */
   signatures: readonly (Signature | null)[];
-  pubKey: PubKey;
+  /** the keys a signature may verify under, in order (the registered key, then a pending one) */
+  pubKeys: readonly PubKey[];
 }
 
 export interface ChainResult {
@@ -18,6 +19,8 @@ export interface ChainResult {
   heads: bigint[];
   /** index of the first event whose signature does not verify, -1 if all do */
   badSignature: number;
+  /** per event: index in pubKeys of the key its signature verified under, -1 if unsigned */
+  signedWith: number[];
 }
 
 export function runChain(task: ChainTask): ChainResult {
@@ -25,15 +28,19 @@ export function runChain(task: ChainTask): ChainResult {
   const heads: bigint[] = [];
   let head = task.startHead;
   let badSignature = -1;
+  const signedWith: number[] = [];
   task.events.forEach((ev, i) => {
     const h = fastEventHash(task.domain, ev);
     head = fastNextHead(head, h);
     hashes.push(h);
     heads.push(head);
     const sig = task.signatures[i];
-    if (sig && badSignature < 0 && !fastVerifyHeadSignature(head, sig, task.pubKey)) {
-      badSignature = i;
+    let key = -1;
+    if (sig && badSignature < 0) {
+      key = task.pubKeys.findIndex((k) => fastVerifyHeadSignature(head, sig, k));
+      if (key < 0) badSignature = i;
     }
+    signedWith.push(key);
   });
-  return { hashes, heads, badSignature };
+  return { hashes, heads, badSignature, signedWith };
 }

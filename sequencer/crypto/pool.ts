@@ -21,7 +21,7 @@ const EMPTY: ChainTask = {
   startHead: 0n,
   events: [],
   signatures: [],
-  pubKey: [0n, 1n],
+  pubKeys: [],
 };
 
 export function inlineChainRunner(): ChainRunner {

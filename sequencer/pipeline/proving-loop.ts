@@ -1,17 +1,13 @@
 import type { Logger } from "pino";
-import { buildBatch } from "../../core/batch.ts";
-import type { CircuitParams } from "../../core/params.ts";
 import type { ProverArtifacts } from "../../prover/groth16.ts";
 import type { Prover } from "../../prover/prover.ts";
-import { batchRequestOf } from "../batch-request.ts";
-import type { ChainView } from "../chain-state.ts";
 import type { Metrics } from "../metrics.ts";
-import type { Store } from "../store/types.ts";
+import type { BatchRecord, Store } from "../store/types.ts";
+import type { BatchLifecycle } from "./lifecycle.ts";
 
 export interface ProvingLoopOptions {
   store: Store;
-  chain: ChainView;
-  params: CircuitParams;
+  lifecycle: BatchLifecycle;
   /** in-process pool or a queue to prover processes */
   prover: Prover;
   artifacts: ProverArtifacts;
@@ -25,9 +21,10 @@ export interface ProvingLoopOptions {
 
 /**
  * Proves every batch the batcher stored, several at once (the prover decides how many run), and
- * records each proof in the store. A failed proof leaves the batch `batched`: the next pass proves
- * it again, so no batch is ever lost. Batches are rebuilt from the stored events with the
- * reference model, so a restart needs nothing but the database.
+ * records each proof through the lifecycle. A failed proof leaves the batch `batched`: the next
+ * pass proves it again, so no batch is ever lost. The circuit input and the public signals come
+ * from the batch record made at cut, so a restart needs nothing but the database, and a batch
+ * dropped while it was being proven (the chain changed under it) simply keeps no proof.
  */
 export class ProvingLoop {
   private readonly inFlight = new Set<number>();
@@ -45,10 +42,10 @@ export class ProvingLoop {
       .filter(
         (b) =>
           b.status === "batched" &&
-          !this.inFlight.has(b.number) &&
-          (this.failedAt.get(b.number) ?? 0) <= retryAfter,
+          !this.inFlight.has(b.id) &&
+          (this.failedAt.get(b.id) ?? 0) <= retryAfter,
       );
-    const results = await Promise.all(waiting.map((b) => this.prove(b.number)));
+    const results = await Promise.all(waiting.map((b) => this.prove(b)));
     return results.filter(Boolean).length;
   }
 
@@ -69,24 +66,30 @@ export class ProvingLoop {
     if (this.timer) clearTimeout(this.timer);
   }
 
-  private async prove(number: number): Promise<boolean> {
-    this.inFlight.add(number);
+  private async prove(batch: BatchRecord): Promise<boolean> {
+    const { id, number } = batch;
+    const content = batch.content;
+    if (!content) return false;
+    this.inFlight.add(id);
     const started = performance.now();
     try {
-      const built = buildBatch(
-        batchRequestOf(this.o.store.batchEvents(number), this.o.chain, this.o.params),
-      );
-      const result = await this.o.prover.prove(number, this.o.artifacts, built);
+      const result = await this.o.prover.prove(number, this.o.artifacts, {
+        input: content.input,
+        publicSignals: content.publicSignals.map(BigInt),
+      });
       if (!result.ok) {
-        this.failedAt.set(number, Date.now());
+        this.failedAt.set(id, Date.now());
         this.o.logger?.error(
           { batch: number, code: result.code, err: result.message },
           "proof failed; will retry",
         );
         return false;
       }
-      this.failedAt.delete(number);
-      this.o.store.markProven(number, JSON.stringify(result.proof));
+      this.failedAt.delete(id);
+      if (!this.o.lifecycle.proven(id, JSON.stringify(result.proof))) {
+        this.o.logger?.info({ batch: number }, "proof discarded: the batch was dropped meanwhile");
+        return false;
+      }
       this.o.metrics?.proofSeconds.observe((performance.now() - started) / 1000);
       this.o.logger?.info(
         {
@@ -98,12 +101,12 @@ export class ProvingLoop {
       );
       return true;
     } catch (error) {
-      // Rebuilding failed, or the prover rejected (a crashed pool): the next pass tries again.
-      this.failedAt.set(number, Date.now());
+      // The prover rejected (a crashed pool): the next pass tries again.
+      this.failedAt.set(id, Date.now());
       this.o.logger?.error({ batch: number, err: error }, "could not prove the batch; will retry");
       return false;
     } finally {
-      this.inFlight.delete(number);
+      this.inFlight.delete(id);
     }
   }
 }

@@ -39,9 +39,29 @@ export function eventRoutes(
       const payer = requireParam("payer", req.params.payer, ADDRESS_RE, "must be a 0x address");
       const seq = requireParam("seq", req.params.seq, DECIMAL_RE, "must be a decimal string");
       // Seqs are stored as SQLite integers; one beyond 2^63 - 1 cannot have been accepted.
-      const ev =
-        BigInt(seq) < 2n ** 63n ? store.event(payer.toLowerCase(), BigInt(seq)) : undefined;
+      const inRange = BigInt(seq) < 2n ** 63n;
+      const ev = inRange ? store.event(payer.toLowerCase(), BigInt(seq)) : undefined;
       if (!ev) {
+        // Not in the payer's chain: perhaps accepted once and rejected since (it can never settle).
+        const rejected = inRange
+          ? store.rejectedEvent(payer.toLowerCase(), BigInt(seq))
+          : undefined;
+        if (rejected) {
+          return toJsonValue({
+            payer: rejected.payer,
+            seq: rejected.seq,
+            assetId: rejected.assetId,
+            amount: rejected.amount,
+            ref: rejected.ref,
+            eventHash: rejected.eventHash,
+            head: rejected.head,
+            status: "rejected",
+            reason: rejected.reason,
+            rejectedAt: new Date(rejected.rejectedAt).toISOString(),
+            batch: null,
+            leafIndex: null,
+          });
+        }
         throw new RoyaltyError("NOT_FOUND", `no event of payer ${payer} at seq ${seq}`);
       }
       const body: Record<string, unknown> = {

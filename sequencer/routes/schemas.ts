@@ -86,7 +86,18 @@ export const getEventSchema = {
         ref: decimal,
         eventHash: decimal,
         head: decimal,
-        status: { type: "string", enum: ["accepted", "batched", "proven", "settled"] },
+        status: {
+          type: "string",
+          enum: ["accepted", "batched", "proven", "settled", "rejected"],
+          description:
+            "rejected: accepted once, but it can never settle (docs/protocol.md §14); the payer's chain continues without it",
+        },
+        reason: {
+          type: "string",
+          enum: ["KEY_ROTATED", "UNFUNDED", "RUN_TOO_LARGE", "CHAIN_DIVERGED"],
+          description: "present when rejected",
+        },
+        rejectedAt: { type: "string", description: "present when rejected (ISO 8601)" },
         batch: { type: ["integer", "null"] },
         leafIndex: { type: ["integer", "null"] },
         receipt: {
@@ -148,6 +159,12 @@ export const getBatchSchema = {
       properties: {
         number: { type: "integer" },
         status: { type: "string", enum: ["batched", "proven", "settled"] },
+        origin: {
+          type: "string",
+          enum: ["sequencer", "chain"],
+          description: "chain: settled by someone else with a batch this sequencer did not cut",
+        },
+        eventsRoot: decimal,
         events: {
           type: "array",
           items: {
@@ -163,7 +180,12 @@ export const getBatchSchema = {
             },
           },
         },
-        publicData: { type: "object", additionalProperties: true },
+        publicData: { type: ["object", "null"], additionalProperties: true },
+        calldata: {
+          type: ["object", "null"],
+          additionalProperties: true,
+          description: "the BatchData argument of settleBatch",
+        },
         proof: { type: ["object", "null"], additionalProperties: true },
         txHash: { type: ["string", "null"] },
         gasUsed: { type: ["string", "null"] },
@@ -179,8 +201,16 @@ export const healthSchema = {
     200: {
       type: "object",
       properties: {
-        status: { type: "string", enum: ["ok"] },
+        status: { type: "string", enum: ["ok", "degraded"] },
         lastBatch: { type: "integer" },
+        settledBatches: decimal,
+        chain: {
+          type: "object",
+          properties: {
+            nextBlock: decimal,
+            error: { type: ["string", "null"] },
+          },
+        },
         queues: { type: "object", additionalProperties: { type: "integer" } },
       },
     },

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { RoyaltyError } from "../../core/errors.ts";
-import type { PublicData } from "../../core/packing.ts";
+import type { ChainWatcher } from "../chain/watcher.ts";
 import type { ChainView } from "../chain-state.ts";
 import { toJsonValue } from "../json.ts";
 import type { Metrics } from "../metrics.ts";
@@ -8,16 +8,14 @@ import type { Store } from "../store/types.ts";
 import { ADDRESS_RE, DECIMAL_RE, requireParam } from "./events.ts";
 import { getAccountSchema, getBatchSchema, getPayerSchema, healthSchema } from "./schemas.ts";
 
-type JsonPublicData = Record<keyof PublicData, string | string[]>;
-
 const addressParam = (value: string) =>
   requireParam("address", value, ADDRESS_RE, "must be a 0x address");
 
 export function stateRoutes(
   app: FastifyInstance,
-  deps: { store: Store; chain: ChainView; metrics: Metrics },
+  deps: { store: Store; chain: ChainView; metrics: Metrics; watcher?: ChainWatcher },
 ): void {
-  const { store, chain, metrics } = deps;
+  const { store, chain, metrics, watcher } = deps;
 
   app.get<{ Params: { address: string } }>(
     "/v1/payers/:address",
@@ -52,7 +50,8 @@ export function stateRoutes(
       let pending = 0n;
       if (id !== undefined) {
         for (const b of store.unsettledBatches()) {
-          const pd = JSON.parse(b.publicData) as JsonPublicData;
+          const pd = b.content?.publicData;
+          if (!pd) continue;
           (pd.recipientIds as string[]).forEach((rid, slot) => {
             if (BigInt(rid) === id) pending += BigInt((pd.credits as string[])[slot] ?? "0");
           });
@@ -74,6 +73,8 @@ export function stateRoutes(
     return toJsonValue({
       number: batch.number,
       status: batch.status,
+      origin: batch.origin,
+      eventsRoot: batch.eventsRoot,
       events: store.batchEvents(n).map((e) => ({
         payer: e.payer,
         seq: e.seq,
@@ -83,7 +84,10 @@ export function stateRoutes(
         eventHash: e.eventHash,
         leafIndex: e.leafIndex,
       })),
-      publicData: JSON.parse(batch.publicData),
+      publicData: batch.content?.publicData ?? null,
+      // The settleBatch arguments: with the proof, anyone can settle the batch (DESIGN: forced
+      // settlement once the operator has been silent for the contract's delay).
+      calldata: batch.content?.calldata ?? null,
       proof: batch.proof === null ? null : JSON.parse(batch.proof),
       txHash: batch.txHash,
       gasUsed: batch.gasUsed,
@@ -91,9 +95,13 @@ export function stateRoutes(
   });
 
   app.get("/v1/health", { schema: healthSchema }, async () => ({
-    status: "ok",
+    status: watcher?.error ? "degraded" : "ok",
     lastBatch: store.lastBatchNumber(),
+    settledBatches: String(chain.settledBatches),
     queues: store.queueDepths(),
+    ...(watcher
+      ? { chain: { nextBlock: String(watcher.nextBlock), error: watcher.error?.code ?? null } }
+      : {}),
   }));
 
   app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {

@@ -4,9 +4,12 @@ import {
   type PublicClient,
   type WalletClient,
 } from "viem";
-import { RoyaltyError } from "../../core/errors.ts";
 import type { BatchCalldata } from "../../prover/calldata.ts";
+import { proofCalldata } from "../../prover/calldata.ts";
+import type { Groth16Proof } from "../../prover/groth16.ts";
 import { rollupAbi } from "../chain/rollup-abi.ts";
+import type { Metrics } from "../metrics.ts";
+import type { BatchRecord, Store } from "../store/types.ts";
 
 /** A proven batch ready for `settleBatch`, as viem encodes it. */
 export interface ProvenBatchCall {
@@ -15,24 +18,19 @@ export interface ProvenBatchCall {
   proof: readonly bigint[];
 }
 
-/** Where the submitter finds proven batches and records settlements (the sequencer's store). */
-export interface SettlementSource {
-  /** the proven batch with this number, or undefined while it is not proven yet */
-  provenBatch(
-    batchNumber: bigint,
-  ): Promise<ProvenBatchCall | undefined> | ProvenBatchCall | undefined;
-  markSettled(batchNumber: bigint, txHash: `0x${string}`, gasUsed: bigint): void;
-}
-
 export interface SubmitterOptions {
   rollup: `0x${string}`;
   publicClient: PublicClient;
   walletClient: WalletClient;
-  source: SettlementSource;
+  store: Store;
+  /** remembers each transaction sent (the lifecycle's `submitted`) */
+  onSent: (batchId: number, txHash: `0x${string}`) => void;
   pollMs?: number;
-  /** transient failures in a row before giving up on a batch for this round */
   maxBackoffMs?: number;
+  /** how long a sent transaction may stay unmined before it is sent again */
+  resendAfterMs?: number;
   log?: (entry: Record<string, unknown>) => void;
+  metrics?: Metrics;
 }
 
 /** The revert of a settlement, decoded to the contract's custom error: retrying cannot help. */
@@ -45,24 +43,49 @@ export function decodeRevert(
   return { name: reverted.data.errorName, args: reverted.data.args ?? [] };
 }
 
+/** The settleBatch call of a proven batch record. */
+export function settlementCall(batch: BatchRecord): ProvenBatchCall | undefined {
+  if (batch.status !== "proven" || !batch.proof || !batch.content) return undefined;
+  const c = batch.content.calldata;
+  return {
+    batchNumber: BigInt(batch.number),
+    batch: {
+      eventsRoot: BigInt(c.eventsRoot),
+      payers: c.payers as `0x${string}`[],
+      oldHeads: c.oldHeads.map(BigInt),
+      newHeads: c.newHeads.map(BigInt),
+      assetIds: c.assetIds.map(BigInt),
+      splitHashes: c.splitHashes.map(BigInt),
+      packed: c.packed.map(BigInt),
+    },
+    proof: proofCalldata(JSON.parse(batch.proof) as Groth16Proof),
+  };
+}
+
 /**
- * Settles proven batches strictly in batch order. It starts from the chain's own count of settled
- * batches (so a restart resumes where the chain is, whatever the store remembers), waits for each
- * receipt before the next batch, retries transient RPC failures with backoff, and stops with a
- * RoyaltyError naming the contract's custom error when a settlement reverts.
+ * Sends proven batches' settlements, strictly in batch order from the chain's own count of settled
+ * batches. It only sends: whether a batch settled comes from the chain (the watcher's BatchSettled,
+ * whoever sent it), so a crash between sending and the receipt loses nothing, and a restart asks
+ * the chain, not its memory. A transaction already sent for the batch is waited for, not sent
+ * twice. A revert (simulated first, decoded to the contract's custom error) never stops it: the
+ * chain changed under the batch (a key or split applied, a withdrawal, another settlement), the
+ * watcher drops the batch and it is cut again; until then the submitter backs off.
  */
 export class SettlementSubmitter {
-  private readonly o: Required<Omit<SubmitterOptions, "log">> & Pick<SubmitterOptions, "log">;
+  private readonly o: SubmitterOptions & {
+    pollMs: number;
+    maxBackoffMs: number;
+    resendAfterMs: number;
+  };
   private stopped = true;
-  private failure: RoyaltyError | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** when each transaction was first seen unmined (this process) */
+  private readonly pendingSince = new Map<string, number>();
+  /** the last revert reported per batch id, so it is logged once */
+  private readonly reported = new Map<number, string>();
 
   constructor(options: SubmitterOptions) {
-    this.o = { pollMs: 500, maxBackoffMs: 30_000, ...options };
-  }
-
-  /** The error that stopped the submitter, if any. */
-  get error(): RoyaltyError | undefined {
-    return this.failure;
+    this.o = { pollMs: 500, maxBackoffMs: 30_000, resendAfterMs: 120_000, ...options };
   }
 
   async chainSettled(): Promise<bigint> {
@@ -73,53 +96,16 @@ export class SettlementSubmitter {
     })) as bigint;
   }
 
-  /** Settles every batch that is ready now, in order; returns how many it settled. */
-  async settleReady(): Promise<number> {
-    let settled = 0;
-    for (;;) {
-      const next = (await this.chainSettled()) + 1n;
-      const call = await this.o.source.provenBatch(next);
-      if (!call) return settled;
-      await this.settle(call);
-      settled++;
-    }
-  }
-
-  start(onStop?: (error: RoyaltyError) => void): void {
-    this.stopped = false;
-    const loop = async (failures: number) => {
-      if (this.stopped) return;
-      let delay = this.o.pollMs;
-      try {
-        await this.settleReady();
-        failures = 0;
-      } catch (error) {
-        if (error instanceof RoyaltyError && error.code === "SETTLEMENT_REVERTED") {
-          this.failure = error;
-          this.stopped = true;
-          onStop?.(error);
-          return;
-        }
-        failures++;
-        delay = Math.min(this.o.maxBackoffMs, this.o.pollMs * 2 ** failures);
-        this.o.log?.({
-          level: "warn",
-          msg: "settlement retry",
-          error: (error as Error).message,
-          retryInMs: delay,
-        });
-      }
-      if (!this.stopped) setTimeout(() => void loop(failures), delay);
-    };
-    void loop(0);
-  }
-
-  stop(): void {
-    this.stopped = true;
-  }
-
-  private async settle(call: ProvenBatchCall): Promise<void> {
-    const started = performance.now();
+  /**
+   * Sends the settlement of the next batch if it is proven and nothing is in flight for it.
+   * Returns "sent", "waiting" (nothing to do now) or "reverted".
+   */
+  async settleNext(): Promise<"sent" | "waiting" | "reverted"> {
+    const next = (await this.chainSettled()) + 1n;
+    const batch = this.o.store.batch(Number(next));
+    const call = batch && settlementCall(batch);
+    if (!batch || !call) return "waiting";
+    if (batch.txHash && (await this.inFlight(batch.txHash as `0x${string}`))) return "waiting";
     let hash: `0x${string}`;
     try {
       // Simulating first turns a revert into a decoded custom error before any gas is spent.
@@ -135,28 +121,92 @@ export class SettlementSubmitter {
       );
     } catch (error) {
       const revert = decodeRevert(error);
-      if (!revert) throw error; // transient: the caller retries
-      throw new RoyaltyError(
-        "SETTLEMENT_REVERTED",
-        `batch ${call.batchNumber} cannot settle: ${revert.name}(${revert.args.map(String).join(", ")}); fix the cause (e.g. re-prove against the current heads and splits) before settling again`,
-        { details: { batchNumber: String(call.batchNumber), error: revert.name }, cause: error },
-      );
+      if (!revert) throw error; // transient: the loop retries with backoff
+      this.reportRevert(batch, revert.name, revert.args);
+      return "reverted";
     }
-    const receipt = await this.o.publicClient.waitForTransactionReceipt({ hash });
+    this.o.onSent(batch.id, hash);
+    this.o.log?.({ level: "info", msg: "settlement sent", batch: batch.number, tx: hash });
+    const receipt = await this.o.publicClient.waitForTransactionReceipt({
+      hash,
+      timeout: this.o.resendAfterMs,
+    });
     if (receipt.status !== "success") {
-      throw new RoyaltyError(
-        "SETTLEMENT_REVERTED",
-        `batch ${call.batchNumber} reverted in transaction ${hash}`,
-      );
+      this.reportRevert(batch, "reverted on chain", [hash]);
+      return "reverted";
     }
-    this.o.source.markSettled(call.batchNumber, hash, receipt.gasUsed);
     this.o.log?.({
       level: "info",
-      msg: "batch settled",
-      batch: String(call.batchNumber),
+      msg: "settlement mined",
+      batch: batch.number,
       tx: hash,
       gasUsed: String(receipt.gasUsed),
-      ms: Math.round(performance.now() - started),
     });
+    return "sent";
+  }
+
+  /** True while a transaction sent earlier (maybe before a restart) may still settle the batch. */
+  private async inFlight(hash: `0x${string}`): Promise<boolean> {
+    const receipt = await this.o.publicClient
+      .getTransactionReceipt({ hash })
+      .catch(() => undefined);
+    if (receipt) {
+      // Mined and successful: the chain's count catches up at the next look. Reverted: send anew.
+      return receipt.status === "success";
+    }
+    const tx = await this.o.publicClient.getTransaction({ hash }).catch(() => undefined);
+    if (!tx) return false;
+    const since = this.pendingSince.get(hash) ?? Date.now();
+    this.pendingSince.set(hash, since);
+    return Date.now() - since < this.o.resendAfterMs;
+  }
+
+  private reportRevert(batch: BatchRecord, name: string, args: readonly unknown[]): void {
+    this.o.metrics?.settlementReverts.inc({ error: name });
+    const text = `${name}(${args.map(String).join(", ")})`;
+    if (this.reported.get(batch.id) === text) return;
+    this.reported.set(batch.id, text);
+    this.o.log?.({
+      level: "warn",
+      code: "SETTLEMENT_REVERTED",
+      msg: `batch ${batch.number} cannot settle now: ${text}; waiting for the chain watcher to drop it if the chain changed under it`,
+      batch: batch.number,
+      error: name,
+    });
+  }
+
+  start(): void {
+    this.stopped = false;
+    const loop = async (failures: number) => {
+      if (this.stopped) return;
+      let delay = this.o.pollMs;
+      try {
+        const outcome = await this.settleNext();
+        if (outcome === "sent") delay = 0;
+        if (outcome === "reverted") {
+          // Short: the batch is usually dropped and cut again within a few watcher polls.
+          failures++;
+          delay = Math.min(4000, this.o.pollMs * 2 ** failures);
+        } else {
+          failures = 0;
+        }
+      } catch (error) {
+        failures++;
+        delay = Math.min(this.o.maxBackoffMs, this.o.pollMs * 2 ** failures);
+        this.o.log?.({
+          level: "warn",
+          msg: "settlement retry",
+          error: (error as Error).message,
+          retryInMs: delay,
+        });
+      }
+      if (!this.stopped) this.timer = setTimeout(() => void loop(failures), delay);
+    };
+    void loop(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
   }
 }

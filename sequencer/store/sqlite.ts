@@ -1,62 +1,22 @@
 import Database from "better-sqlite3";
 import type { Signature } from "../../core/eddsa.ts";
+import { RoyaltyError } from "../../core/errors.ts";
+import { SCHEMA, SCHEMA_VERSION } from "./schema.ts";
 import type {
+  BatchContent,
   BatchRecord,
   BatchStatus,
   EventStatus,
+  LifecycleStore,
   NewBatch,
   NewEvent,
   PayerAdvance,
   PayerRecord,
   QueueDepths,
-  Store,
+  RejectedEvent,
+  RejectReason,
   StoredEvent,
 } from "./types.ts";
-
-// Big numbers are decimal TEXT: amounts and hashes exceed SQLite's 64-bit integers. seq is an
-// INTEGER: ingest only accepts seq = next expected, so it cannot outgrow 2^63 in practice.
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  ord INTEGER PRIMARY KEY,
-  payer TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  asset_id TEXT NOT NULL,
-  amount TEXT NOT NULL,
-  ref TEXT NOT NULL,
-  signature TEXT,
-  event_hash TEXT NOT NULL,
-  prev_head TEXT NOT NULL,
-  head TEXT NOT NULL,
-  status TEXT NOT NULL DEFAULT 'accepted',
-  batch INTEGER,
-  leaf_index INTEGER,
-  received_at INTEGER NOT NULL,
-  UNIQUE (payer, seq)
-);
-CREATE INDEX IF NOT EXISTS events_unbatched ON events (ord) WHERE batch IS NULL;
-CREATE INDEX IF NOT EXISTS events_by_batch ON events (batch, leaf_index) WHERE batch IS NOT NULL;
-CREATE TABLE IF NOT EXISTS batches (
-  number INTEGER PRIMARY KEY,
-  status TEXT NOT NULL,
-  event_count INTEGER NOT NULL,
-  first_ord INTEGER NOT NULL,
-  last_ord INTEGER NOT NULL,
-  public_data TEXT NOT NULL,
-  proof TEXT,
-  tx_hash TEXT,
-  gas_used TEXT,
-  created_at INTEGER NOT NULL,
-  proven_at INTEGER,
-  settled_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS payers (
-  payer TEXT PRIMARY KEY,
-  next_seq INTEGER NOT NULL,
-  head TEXT NOT NULL,
-  pending_debits TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-`;
 
 interface EventRow {
   ord: bigint;
@@ -66,6 +26,7 @@ interface EventRow {
   amount: string;
   ref: string;
   signature: string | null;
+  key_hash: string | null;
   event_hash: string;
   prev_head: string;
   head: string;
@@ -76,16 +37,32 @@ interface EventRow {
 }
 
 interface BatchRow {
+  id: number;
   number: number;
   status: BatchStatus;
+  origin: "sequencer" | "chain";
   event_count: number;
-  public_data: string;
+  events_root: string;
+  content: string | null;
   proof: string | null;
   tx_hash: string | null;
   gas_used: string | null;
   created_at: number;
   proven_at: number | null;
   settled_at: number | null;
+  drop_reason: string | null;
+}
+
+interface RejectedRow {
+  payer: string;
+  seq: bigint;
+  asset_id: string;
+  amount: string;
+  ref: string;
+  event_hash: string;
+  head: string;
+  reason: RejectReason;
+  rejected_at: bigint;
 }
 
 function signatureToText(sig: Signature | null): string | null {
@@ -108,6 +85,7 @@ function toEvent(r: EventRow): StoredEvent {
     amount: BigInt(r.amount),
     ref: BigInt(r.ref),
     signature: textToSignature(r.signature),
+    keyHash: r.key_hash === null ? null : BigInt(r.key_hash),
     eventHash: BigInt(r.event_hash),
     prevHead: BigInt(r.prev_head),
     head: BigInt(r.head),
@@ -120,21 +98,39 @@ function toEvent(r: EventRow): StoredEvent {
 
 function toBatch(r: BatchRow): BatchRecord {
   return {
+    id: r.id,
     number: r.number,
     status: r.status,
+    origin: r.origin,
     eventCount: r.event_count,
-    publicData: r.public_data,
+    eventsRoot: r.events_root,
+    content: r.content === null ? null : (JSON.parse(r.content) as BatchContent),
     proof: r.proof,
     txHash: r.tx_hash,
     gasUsed: r.gas_used,
     createdAt: r.created_at,
     provenAt: r.proven_at,
     settledAt: r.settled_at,
+    dropReason: r.drop_reason,
+  };
+}
+
+function toRejected(r: RejectedRow): RejectedEvent {
+  return {
+    payer: r.payer,
+    seq: r.seq,
+    assetId: BigInt(r.asset_id),
+    amount: BigInt(r.amount),
+    ref: BigInt(r.ref),
+    eventHash: BigInt(r.event_hash),
+    head: BigInt(r.head),
+    reason: r.reason,
+    rejectedAt: Number(r.rejected_at),
   };
 }
 
 /** The default store: one SQLite file in WAL mode, fsync on every commit. */
-export class SqliteStore implements Store {
+export class SqliteStore implements LifecycleStore {
   private readonly db: Database.Database;
   private readonly stmt;
   private readonly appendTx: (events: readonly NewEvent[], payers: readonly PayerAdvance[]) => void;
@@ -147,6 +143,18 @@ export class SqliteStore implements Store {
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
     const db = this.db;
+    const version = db.prepare("SELECT value FROM kv WHERE key = 'schemaVersion'").get() as
+      | { value: string }
+      | undefined;
+    if (version && version.value !== SCHEMA_VERSION) {
+      throw new RoyaltyError(
+        "DATABASE_SCHEMA_MISMATCH",
+        `${path} has schema version ${version.value}, this sequencer needs ${SCHEMA_VERSION}; start with a new database file (the chain keeps what was settled)`,
+      );
+    }
+    db.prepare("INSERT OR IGNORE INTO kv (key, value) VALUES ('schemaVersion', ?)").run(
+      SCHEMA_VERSION,
+    );
     const events = (sql: string) => db.prepare(sql).safeIntegers(true);
     this.stmt = {
       payer: db.prepare("SELECT * FROM payers WHERE payer = ?").safeIntegers(true),
@@ -155,35 +163,78 @@ export class SqliteStore implements Store {
          ON CONFLICT (payer) DO UPDATE SET next_seq = excluded.next_seq, head = excluded.head,
            pending_debits = excluded.pending_debits`,
       ),
+      setPending: db.prepare("UPDATE payers SET pending_debits = ? WHERE payer = ?"),
+      unsettledAmounts: db.prepare(
+        "SELECT amount FROM events WHERE payer = ? AND status != 'settled'",
+      ),
       event: events("SELECT * FROM events WHERE payer = ? AND seq = ?"),
       eventRange: events(
         "SELECT * FROM events WHERE payer = ? AND seq BETWEEN ? AND ? ORDER BY seq",
       ),
       insertEvent: db.prepare(
-        `INSERT INTO events (payer, seq, asset_id, amount, ref, signature, event_hash, prev_head,
-           head, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO events (payer, seq, asset_id, amount, ref, signature, key_hash, event_hash,
+           prev_head, head, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       unbatched: events("SELECT * FROM events WHERE batch IS NULL ORDER BY ord LIMIT ?"),
-      lastBatch: db.prepare("SELECT max(number) AS n FROM batches"),
+      lastBatch: db.prepare("SELECT max(number) AS n FROM batches WHERE status != 'dropped'"),
       insertBatch: db.prepare(
-        `INSERT INTO batches (number, status, event_count, first_ord, last_ord, public_data,
-           created_at) VALUES (?, 'batched', ?, ?, ?, ?, ?)`,
+        `INSERT INTO batches (number, status, event_count, events_root, content, created_at)
+         VALUES (?, 'batched', ?, ?, ?, ?)`,
+      ),
+      insertChainBatch: db.prepare(
+        `INSERT INTO batches (number, status, origin, event_count, events_root, tx_hash, gas_used,
+           created_at, settled_at) VALUES (?, 'settled', 'chain', 0, ?, ?, ?, ?, ?)`,
       ),
       assignEvent: db.prepare(
-        `UPDATE events SET batch = ?, leaf_index = ?, status = 'batched'
+        `UPDATE events SET batch = ?, leaf_index = ?, status = ?
          WHERE payer = ? AND seq = ? AND batch IS NULL RETURNING ord`,
       ),
-      batch: db.prepare("SELECT * FROM batches WHERE number = ?"),
+      batch: db.prepare("SELECT * FROM batches WHERE number = ? AND status != 'dropped'"),
+      batchById: db.prepare("SELECT * FROM batches WHERE id = ?"),
+      dropped: db.prepare(
+        "SELECT * FROM batches WHERE number = ? AND events_root = ? AND status = 'dropped' ORDER BY id DESC LIMIT 1",
+      ),
       batchEvents: events("SELECT * FROM events WHERE batch = ? ORDER BY leaf_index"),
-      unsettled: db.prepare("SELECT * FROM batches WHERE status != 'settled' ORDER BY number"),
+      unsettled: db.prepare(
+        "SELECT * FROM batches WHERE status IN ('batched', 'proven') ORDER BY number",
+      ),
       setBatchProven: db.prepare(
-        "UPDATE batches SET status = 'proven', proof = ?, proven_at = ? WHERE number = ? AND status = 'batched'",
+        "UPDATE batches SET status = 'proven', proof = ?, proven_at = ? WHERE id = ? AND status = 'batched'",
       ),
       setEventsStatus: db.prepare("UPDATE events SET status = ? WHERE batch = ?"),
       setBatchSettled: db.prepare(
-        "UPDATE batches SET status = 'settled', tx_hash = ?, gas_used = ?, settled_at = ? WHERE number = ? AND status != 'settled'",
+        "UPDATE batches SET status = 'settled', tx_hash = ?, gas_used = ?, settled_at = ? WHERE id = ?",
       ),
-      batchDebits: db.prepare("SELECT payer, amount FROM events WHERE batch = ?"),
+      setSubmission: db.prepare("UPDATE batches SET tx_hash = ? WHERE id = ?"),
+      setBatchDropped: db.prepare(
+        "UPDATE batches SET status = 'dropped', drop_reason = ? WHERE id = ? AND status IN ('batched', 'proven')",
+      ),
+      unassign: db.prepare(
+        "UPDATE events SET batch = NULL, leaf_index = NULL, status = 'accepted' WHERE batch = ? AND status != 'settled'",
+      ),
+      unsettledOf: events(
+        "SELECT * FROM events WHERE payer = ? AND status != 'settled' ORDER BY seq",
+      ),
+      lastSettledOf: events(
+        "SELECT * FROM events WHERE payer = ? AND status = 'settled' ORDER BY seq DESC LIMIT 1",
+      ),
+      byHead: events("SELECT * FROM events WHERE payer = ? AND head = ?"),
+      settleUpTo: db.prepare(
+        `UPDATE events SET status = 'settled', batch = coalesce(batch, ?)
+         WHERE payer = ? AND seq <= ? AND status != 'settled'`,
+      ),
+      moveRejected: db.prepare(
+        `INSERT INTO rejected_events (payer, seq, asset_id, amount, ref, event_hash, head, reason,
+           received_at, rejected_at)
+         SELECT payer, seq, asset_id, amount, ref, event_hash, head, ?, received_at, ?
+         FROM events WHERE payer = ? AND seq >= ? AND status != 'settled'`,
+      ),
+      deleteFrom: db.prepare(
+        "DELETE FROM events WHERE payer = ? AND seq >= ? AND status != 'settled'",
+      ),
+      rejected: events(
+        "SELECT * FROM rejected_events WHERE payer = ? AND seq = ? ORDER BY id DESC LIMIT 1",
+      ),
       depths: db.prepare(
         "SELECT status, count(*) AS n FROM events WHERE status != 'settled' GROUP BY status",
       ),
@@ -203,6 +254,7 @@ export class SqliteStore implements Store {
             e.amount.toString(),
             e.ref.toString(),
             signatureToText(e.signature),
+            e.keyHash === null ? null : e.keyHash.toString(),
             e.eventHash.toString(),
             e.prevHead.toString(),
             e.head.toString(),
@@ -210,11 +262,25 @@ export class SqliteStore implements Store {
           );
         }
         for (const p of payers) {
-          const pending = (this.payerState(p.payer)?.pendingDebits ?? 0n) + p.addedDebits;
+          const current = this.payerState(p.payer);
+          if (current && current.head !== p.fromHead) {
+            // The lifecycle rejected or reset this payer's chain while the request was checked.
+            throw new RoyaltyError(
+              "PAYER_CHAIN_MOVED",
+              `payer ${p.payer}'s chain changed while the request was checked (events were settled by another batch or rejected); read GET /v1/payers/${p.payer} and send again from its nextSeq`,
+              { details: { payer: p.payer } },
+            );
+          }
+          // Added inside the transaction, never written from a value read before it.
+          const pending = (current?.pendingDebits ?? 0n) + p.addedDebits;
           this.stmt.upsertPayer.run(p.payer, p.nextSeq, p.head.toString(), pending.toString());
         }
       },
     );
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   payerState(payer: string): PayerRecord | undefined {
@@ -243,43 +309,71 @@ export class SqliteStore implements Store {
     this.appendTx(events, payers);
   }
 
-  unbatchedEvents(limit: number): StoredEvent[] {
-    return (this.stmt.unbatched.all(limit) as EventRow[]).map(toEvent);
+  unbatchedEvents(limit: number, exclude: readonly string[] = []): StoredEvent[] {
+    if (exclude.length === 0) {
+      return (this.stmt.unbatched.all(limit) as EventRow[]).map(toEvent);
+    }
+    const marks = exclude.map(() => "?").join(", ");
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM events WHERE batch IS NULL AND payer NOT IN (${marks}) ORDER BY ord LIMIT ?`,
+        )
+        .safeIntegers(true)
+        .all(...exclude, limit) as EventRow[]
+    ).map(toEvent);
   }
 
   lastBatchNumber(): number {
     return (this.stmt.lastBatch.get() as { n: number | null }).n ?? 0;
   }
 
-  insertBatch(batch: NewBatch): void {
-    this.db.transaction(() => {
+  insertBatch(batch: NewBatch): number {
+    return this.transaction(() => {
       // Contiguity is checked inside the transaction: a second writer can never leave a hole.
       const last = this.lastBatchNumber();
-      if (batch.number !== last + 1) {
-        throw new Error(`batch ${batch.number} does not follow batch ${last}`);
+      if (batch.number <= last) {
+        throw new RoyaltyError(
+          "BATCH_NUMBER_TAKEN",
+          `batch ${batch.number} cannot follow batch ${last}`,
+        );
       }
-      const ords: number[] = [];
-      batch.events.forEach((e, leaf) => {
-        const row = this.stmt.assignEvent.get(batch.number, leaf, e.payer, e.seq) as
-          | { ord: number }
-          | undefined;
-        // An event already in a batch must never land in a second one.
-        if (!row) throw new Error(`event ${e.payer}/${e.seq} is missing or already batched`);
-        ords.push(row.ord);
-      });
-      this.stmt.insertBatch.run(
-        batch.number,
-        batch.events.length,
-        Math.min(...ords),
-        Math.max(...ords),
-        batch.publicData,
-        Date.now(),
+      const id = Number(
+        this.stmt.insertBatch.run(
+          batch.number,
+          batch.content.events.length,
+          batch.content.calldata.eventsRoot,
+          JSON.stringify(batch.content),
+          Date.now(),
+        ).lastInsertRowid,
       );
-    })();
+      batch.content.events.forEach((e, leaf) => {
+        const row = this.stmt.assignEvent.get(
+          batch.number,
+          leaf,
+          "batched",
+          e.payer,
+          BigInt(e.seq),
+        );
+        // An event already in a batch must never land in a second one.
+        if (!row) {
+          throw new RoyaltyError(
+            "EVENT_ALREADY_BATCHED",
+            `event ${e.payer}/${e.seq} is missing or already batched`,
+          );
+        }
+      });
+      return id;
+    });
   }
 
   batch(number: number): BatchRecord | undefined {
     const r = this.stmt.batch.get(number) as BatchRow | undefined;
+    return r && toBatch(r);
+  }
+
+  batchById(id: number): BatchRecord | undefined {
+    const r = this.stmt.batchById.get(id) as BatchRow | undefined;
     return r && toBatch(r);
   }
 
@@ -291,38 +385,125 @@ export class SqliteStore implements Store {
     return (this.stmt.unsettled.all() as BatchRow[]).map(toBatch);
   }
 
-  markProven(number: number, proof: string): void {
-    this.db.transaction(() => {
-      const changed = this.stmt.setBatchProven.run(proof, Date.now(), number).changes;
-      if (changed === 1) this.stmt.setEventsStatus.run("proven", number);
-    })();
+  markProven(id: number, proof: string): boolean {
+    return this.transaction(() => {
+      const changed = this.stmt.setBatchProven.run(proof, Date.now(), id).changes;
+      const batch = this.batchById(id);
+      if (changed === 1 && batch) this.stmt.setEventsStatus.run("proven", batch.number);
+      return changed === 1;
+    });
   }
 
-  markSettled(number: number, txHash: string, gasUsed: bigint): void {
-    this.db.transaction(() => {
-      const changed = this.stmt.setBatchSettled.run(
-        txHash,
-        gasUsed.toString(),
-        Date.now(),
-        number,
-      ).changes;
-      if (changed !== 1) return;
-      this.stmt.setEventsStatus.run("settled", number);
-      const debits = new Map<string, bigint>();
-      for (const r of this.stmt.batchDebits.all(number) as { payer: string; amount: string }[]) {
-        debits.set(r.payer, (debits.get(r.payer) ?? 0n) + BigInt(r.amount));
-      }
-      for (const [payer, amount] of debits) {
-        const p = this.payerState(payer);
-        if (!p) continue;
-        this.stmt.upsertPayer.run(
-          payer,
-          p.nextSeq,
-          p.head.toString(),
-          (p.pendingDebits - amount).toString(),
+  recordSubmission(id: number, txHash: string): void {
+    this.stmt.setSubmission.run(txHash, id);
+  }
+
+  settleBatch(id: number, txHash: string, gasUsed: bigint | null): void {
+    this.transaction(() => {
+      const batch = this.batchById(id);
+      if (!batch) throw new RoyaltyError("NOT_FOUND", `no batch with id ${id}`);
+      this.stmt.setBatchSettled.run(txHash, gasUsed?.toString() ?? null, Date.now(), id);
+      this.stmt.setEventsStatus.run("settled", batch.number);
+    });
+  }
+
+  insertChainBatch(
+    number: number,
+    eventsRoot: string,
+    txHash: string,
+    gasUsed: bigint | null,
+  ): void {
+    const now = Date.now();
+    this.stmt.insertChainBatch.run(
+      number,
+      eventsRoot,
+      txHash,
+      gasUsed?.toString() ?? null,
+      now,
+      now,
+    );
+  }
+
+  dropBatch(id: number, reason: string): void {
+    this.transaction(() => {
+      const batch = this.batchById(id);
+      if (!batch || this.stmt.setBatchDropped.run(reason, id).changes !== 1) return;
+      this.stmt.unassign.run(batch.number);
+    });
+  }
+
+  droppedBatch(number: number, eventsRoot: string): BatchRecord | undefined {
+    const r = this.stmt.dropped.get(number, eventsRoot) as BatchRow | undefined;
+    return r && toBatch(r);
+  }
+
+  reviveSettled(id: number, txHash: string, gasUsed: bigint | null): void {
+    this.transaction(() => {
+      const batch = this.batchById(id);
+      if (!batch?.content) throw new RoyaltyError("NOT_FOUND", `no batch content for id ${id}`);
+      this.stmt.setBatchSettled.run(txHash, gasUsed?.toString() ?? null, Date.now(), id);
+      batch.content.events.forEach((e, leaf) => {
+        // Its events are out of any batch now (the lifecycle dropped the batches holding them).
+        const row = this.stmt.assignEvent.get(
+          batch.number,
+          leaf,
+          "settled",
+          e.payer,
+          BigInt(e.seq),
         );
-      }
-    })();
+        if (!row) {
+          throw new RoyaltyError(
+            "EVENT_ALREADY_BATCHED",
+            `event ${e.payer}/${e.seq} of settled batch ${batch.number} is missing or in another batch`,
+          );
+        }
+      });
+    });
+  }
+
+  unsettledEventsOf(payer: string): StoredEvent[] {
+    return (this.stmt.unsettledOf.all(payer) as EventRow[]).map(toEvent);
+  }
+
+  lastSettledEventOf(payer: string): StoredEvent | undefined {
+    const r = this.stmt.lastSettledOf.get(payer) as EventRow | undefined;
+    return r && toEvent(r);
+  }
+
+  eventByHead(payer: string, head: bigint): StoredEvent | undefined {
+    const r = this.stmt.byHead.get(payer, head.toString()) as EventRow | undefined;
+    return r && toEvent(r);
+  }
+
+  settleEventsUpTo(payer: string, seq: bigint, batchNumber: number): void {
+    this.stmt.settleUpTo.run(batchNumber, payer, seq);
+  }
+
+  rejectEventsFrom(payer: string, seq: bigint, reason: RejectReason): number {
+    return this.transaction(() => {
+      this.stmt.moveRejected.run(reason, Date.now(), payer, seq);
+      return this.stmt.deleteFrom.run(payer, seq).changes;
+    });
+  }
+
+  rejectedEvent(payer: string, seq: bigint): RejectedEvent | undefined {
+    const r = this.stmt.rejected.get(payer, seq) as RejectedRow | undefined;
+    return r && toRejected(r);
+  }
+
+  resetPayer(payer: string, nextSeq: bigint, head: bigint): void {
+    this.transaction(() => {
+      this.stmt.upsertPayer.run(payer, nextSeq, head.toString(), "0");
+      this.refreshPendingDebits(payer);
+    });
+  }
+
+  refreshPendingDebits(payer: string): void {
+    let pending = 0n;
+    for (const r of this.stmt.unsettledAmounts.all(payer) as { amount: string }[]) {
+      pending += BigInt(r.amount);
+    }
+    this.stmt.setPending.run(pending.toString(), payer);
   }
 
   queueDepths(): QueueDepths {

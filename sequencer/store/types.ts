@@ -1,7 +1,9 @@
+import type { CircuitInput } from "../../core/batch.ts";
 import type { Signature } from "../../core/eddsa.ts";
 
 export type EventStatus = "accepted" | "batched" | "proven" | "settled";
-export type BatchStatus = "batched" | "proven" | "settled";
+/** `dropped`: the chain changed what the batch was built on; its events were cut again */
+export type BatchStatus = "batched" | "proven" | "settled" | "dropped";
 
 /** An accepted event as ingest hands it to the store: already chained and signature-checked. */
 export interface NewEvent {
@@ -12,6 +14,8 @@ export interface NewEvent {
   amount: bigint;
   ref: bigint;
   signature: Signature | null;
+  /** key hash of the key the signature verified under (null for an unsigned event) */
+  keyHash: bigint | null;
   eventHash: bigint;
   /** the payer's head before this event and after it */
   prevHead: bigint;
@@ -39,31 +43,86 @@ export interface PayerRecord {
 /** How one request moves a payer's chain: its new next seq and head, and the debits it adds. */
 export interface PayerAdvance {
   payer: string;
+  /** the head the request chained from: the commit fails if the payer's chain moved meanwhile */
+  fromHead: bigint;
   nextSeq: bigint;
   head: bigint;
   addedDebits: bigint;
 }
 
+/** What a batch was built against: the chain state its proof and settlement call assume. */
+export interface BuiltAgainst {
+  /** per used payer slot: address (lowercase 0x), key hash, old and new head, debit */
+  payers: { address: string; keyHash: string; oldHead: string; newHead: string; debit: string }[];
+  /** per used asset slot */
+  assets: { assetId: string; splitHash: string }[];
+}
+
+/**
+ * A batch as it was built, once, at cut: everything proving and settlement need, so nothing is
+ * rebuilt from the live chain view. Numbers are decimal strings.
+ */
+export interface BatchContent {
+  input: CircuitInput;
+  publicSignals: string[];
+  /** core PublicData */
+  publicData: Record<string, string | string[]>;
+  /** RoyaltyRollup.settleBatch's BatchData struct */
+  calldata: {
+    eventsRoot: string;
+    payers: string[];
+    oldHeads: string[];
+    newHeads: string[];
+    assetIds: string[];
+    splitHashes: string[];
+    packed: string[];
+  };
+  against: BuiltAgainst;
+  /** events in batch order (their leaf index is their position) */
+  events: { payer: string; seq: string }[];
+}
+
 export interface NewBatch {
   number: number;
-  /** JSON of core PublicData with bigints as decimal strings */
-  publicData: string;
-  /** events in batch order (their leaf index is their position) */
-  events: readonly { payer: string; seq: bigint }[];
+  content: BatchContent;
 }
 
 export interface BatchRecord {
+  /** row id: a batch number is used again when a dropped batch is cut anew */
+  id: number;
   number: number;
   status: BatchStatus;
+  /** "sequencer": cut here; "chain": settled by someone else with a batch this sequencer never cut */
+  origin: "sequencer" | "chain";
   eventCount: number;
-  publicData: string;
+  eventsRoot: string;
+  /** null for a batch of chain origin */
+  content: BatchContent | null;
   proof: string | null;
+  /** the settlement transaction: the last one sent, then the one that settled it */
   txHash: string | null;
   gasUsed: string | null;
   createdAt: number;
   provenAt: number | null;
   settledAt: number | null;
+  dropReason: string | null;
 }
+
+/** An event that can never settle, moved out of the payer's chain with a stable reason code. */
+export interface RejectedEvent {
+  payer: string;
+  seq: bigint;
+  assetId: bigint;
+  amount: bigint;
+  ref: bigint;
+  eventHash: bigint;
+  head: bigint;
+  reason: RejectReason;
+  rejectedAt: number;
+}
+
+/** Why a 202'd event can never settle (docs/protocol.md §14). */
+export type RejectReason = "KEY_ROTATED" | "UNFUNDED" | "RUN_TOO_LARGE" | "CHAIN_DIVERGED";
 
 export interface QueueDepths {
   accepted: number;
@@ -86,19 +145,63 @@ export interface Store {
    * (`markSettled`) is never overwritten.
    */
   appendEvents(events: readonly NewEvent[], payers: readonly PayerAdvance[]): void;
-  /** up to `limit` events not yet in a batch, in acceptance order */
-  unbatchedEvents(limit: number): StoredEvent[];
+  /** up to `limit` events not yet in a batch, in acceptance order, leaving out `exclude` payers */
+  unbatchedEvents(limit: number, exclude?: readonly string[]): StoredEvent[];
+  /** the highest batch number not dropped (0 before the first) */
   lastBatchNumber(): number;
   /** stores the batch and gives each of its events the batch number and its leaf index */
-  insertBatch(batch: NewBatch): void;
+  insertBatch(batch: NewBatch): number;
+  /** the batch with this number that is not dropped */
   batch(number: number): BatchRecord | undefined;
+  batchById(id: number): BatchRecord | undefined;
   batchEvents(number: number): StoredEvent[];
+  /** batches cut and not settled or dropped, in number order */
   unsettledBatches(): BatchRecord[];
-  markProven(number: number, proof: string): void;
-  /** settles the batch: its events' debits leave the payers' pending debits */
-  markSettled(number: number, txHash: string, gasUsed: bigint): void;
+  /** records the proof of a batch still waiting for one; false if it was dropped meanwhile */
+  markProven(id: number, proof: string): boolean;
+  /** the settlement transaction last sent for the batch (its status still comes from the chain) */
+  recordSubmission(id: number, txHash: string): void;
+  rejectedEvent(payer: string, seq: bigint): RejectedEvent | undefined;
   queueDepths(): QueueDepths;
   getValue(key: string): string | undefined;
   setValue(key: string, value: string): void;
   close(): void;
+}
+
+/**
+ * The writes only the batch lifecycle makes (sequencer/pipeline/lifecycle.ts), each inside the
+ * lifecycle's transaction together with the chain view it follows from.
+ */
+export interface LifecycleStore extends Store {
+  /** runs `fn` in one SQLite transaction (nested calls join the outer one) */
+  transaction<T>(fn: () => T): T;
+  /** the batch and its events settled, by the chain's BatchSettled */
+  settleBatch(id: number, txHash: string, gasUsed: bigint | null): void;
+  /** a batch settled on chain that this sequencer did not cut (or no longer holds) */
+  insertChainBatch(
+    number: number,
+    eventsRoot: string,
+    txHash: string,
+    gasUsed: bigint | null,
+  ): void;
+  /** the batch is dropped; its events go back to `accepted`, out of any batch */
+  dropBatch(id: number, reason: string): void;
+  /** the most recent dropped batch with this number and events root */
+  droppedBatch(number: number, eventsRoot: string): BatchRecord | undefined;
+  /** gives a dropped batch's events back to it and settles it (its copy settled on chain) */
+  reviveSettled(id: number, txHash: string, gasUsed: bigint | null): void;
+  /** the payer's events not settled yet, in seq order */
+  unsettledEventsOf(payer: string): StoredEvent[];
+  /** the payer's settled event with the highest seq */
+  lastSettledEventOf(payer: string): StoredEvent | undefined;
+  /** the payer's event whose head is `head` */
+  eventByHead(payer: string, head: bigint): StoredEvent | undefined;
+  /** settles the payer's events up to `seq` that a batch this sequencer did not cut covered */
+  settleEventsUpTo(payer: string, seq: bigint, batchNumber: number): void;
+  /** moves the payer's events from `seq` on out of its chain, as rejected with `reason` */
+  rejectEventsFrom(payer: string, seq: bigint, reason: RejectReason): number;
+  /** sets the payer's next seq and head, and its pending debits from its unsettled events */
+  resetPayer(payer: string, nextSeq: bigint, head: bigint): void;
+  /** recomputes the payer's pending debits from its unsettled events */
+  refreshPendingDebits(payer: string): void;
 }

@@ -1,5 +1,5 @@
 // Batcher rules: slot overflow of each kind, max wait, runs ending at signed events, a payer that
-// does not fit skipped for one batch only, stuck payers, contiguous numbers, leaf indexes, heads
+// does not fit skipped for one batch only, runs no batch can hold rejected, contiguous numbers, leaf indexes, heads
 // chained across unsettled batches, receipts once settled, determinism across restarts.
 import type { Logger } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -10,6 +10,7 @@ import { verifyEventProof } from "../../core/merkle.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import { Batcher } from "../../sequencer/batcher.ts";
 import type { Metrics } from "../../sequencer/metrics.ts";
+import { BatchLifecycle } from "../../sequencer/pipeline/lifecycle.ts";
 import type { NewEvent, PayerAdvance } from "../../sequencer/store/types.ts";
 import {
   DOMAIN,
@@ -36,6 +37,13 @@ function batcherFor(
     store: server.store,
     chain: server.chain,
     params: opts.params ?? server.params,
+    lifecycle: new BatchLifecycle({
+      store: server.store,
+      view: server.chain,
+      params: opts.params ?? server.params,
+      logger: opts.logger,
+      metrics: opts.metrics,
+    }),
     maxWaitMs: WAIT,
     now: () => Date.now() + offset,
     logger: opts.logger,
@@ -95,6 +103,7 @@ function appendInterleaved(
       amount,
       ref: 0n,
       signature: r.signed ? signHead(r.payer.privateKey, head) : null,
+      keyHash: r.signed ? (server.chain.payer(BigInt(address))?.keyHash ?? null) : null,
       eventHash: hash,
       prevHead: st.head,
       head,
@@ -104,6 +113,7 @@ function appendInterleaved(
   });
   const advances: PayerAdvance[] = [...state].map(([payer, st]) => ({
     payer,
+    fromHead: server.store.payerState(payer)?.head ?? 0n,
     nextSeq: st.seq,
     head: st.head,
     addedDebits: st.debit,
@@ -163,10 +173,10 @@ describe("Batcher", () => {
     expect(batcher.tick()).toEqual([2]);
     expect(seqsOf(2)).toEqual(["1:5", "1:6"]);
     // Batch 2 starts from batch 1's new head although batch 1 is not settled.
-    const pd1 = JSON.parse(s.store.batch(1)!.publicData);
-    const pd2 = JSON.parse(s.store.batch(2)!.publicData);
-    expect(pd2.oldHead[0]).toBe(pd1.newHead[0]);
-    expect(pd1.oldHead[0]).toBe("0");
+    const pd1 = s.store.batch(1)!.content!.publicData;
+    const pd2 = s.store.batch(2)!.content!.publicData;
+    expect(pd2.oldHead?.[0]).toBe(pd1.newHead?.[0]);
+    expect(pd1.oldHead?.[0]).toBe("0");
   });
 
   it("should cut when the next event would need one payer slot too many", async () => {
@@ -193,7 +203,7 @@ describe("Batcher", () => {
     await submit(s.payers[0]!, [ev(1n), ev(1n), ev(2n)], () => true);
     expect(batcher.tick()).toEqual([1]);
     expect(seqsOf(1)).toEqual(["1:1", "1:2"]);
-    expect(JSON.parse(s.store.batch(1)!.publicData).recipientIds).toEqual(["1", "101", "0"]);
+    expect(s.store.batch(1)!.content!.publicData.recipientIds).toEqual(["1", "101", "0"]);
   });
 
   it("should skip, for one batch only, a payer whose run needs asset slots the batch no longer has, and keep filling with later payers", async () => {
@@ -206,7 +216,6 @@ describe("Batcher", () => {
     await submit(p3, [ev(1n)]);
     expect(batcher.tick()).toEqual([1]);
     expect(seqsOf(1)).toEqual(["1:1", "3:1"]);
-    expect(batcher.stuckPayers()).toEqual([]);
     // p2 fits an empty batch: it is next, once its wait is over.
     expect(batcher.tick()).toEqual([]);
     advance(WAIT);
@@ -215,7 +224,7 @@ describe("Batcher", () => {
     expect(s.store.unbatchedEvents(10)).toEqual([]);
   });
 
-  it("should skip, for one batch only, a payer whose run needs recipient slots the batch no longer has; a run over R on its own is stuck", async () => {
+  it("should skip, for one batch only, a payer whose run needs recipient slots the batch no longer has; a run over R on its own is rejected", async () => {
     s = await startServer({ payers: 4, assets: 2 });
     // R = 3: asset 1 brings recipients {1, 101}, asset 2 brings {2, 102}.
     const params = { ...s.params, R: 3 };
@@ -233,16 +242,27 @@ describe("Batcher", () => {
     expect(batcher.tick()).toEqual([2]);
     expect(seqsOf(2)).toEqual(["2:1", "2:2"]);
     expect(batcher.tick()).toEqual([]);
-    expect(batcher.stuckPayers()).toEqual([p4.address]);
-    expect(logger.error).toHaveBeenCalledTimes(1);
-    expect(logger.error.mock.calls[0]?.[0]).toMatchObject({ payer: p4.address, seq: "1" });
-    expect(s.store.unbatchedEvents(10).map((e) => `${e.payer.slice(-1)}:${e.seq}`)).toEqual([
-      "4:1",
-      "4:2",
-    ]);
+    // Rejected once, logged once; the payer's chain continues from before them.
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn.mock.calls[0]?.[0]).toMatchObject({
+      payer: p4.address,
+      fromSeq: "1",
+      count: 2,
+      reason: "RUN_TOO_LARGE",
+    });
+    expect(s.store.unbatchedEvents(10)).toEqual([]);
+    expect((await get(s.url, `/v1/events/${p4.address}/2`)).body).toMatchObject({
+      status: "rejected",
+      reason: "RUN_TOO_LARGE",
+    });
+    expect(s.store.payerState(p4.address)).toMatchObject({
+      nextSeq: 1n,
+      head: 0n,
+      pendingDebits: 0n,
+    });
   });
 
-  it("should mark a payer stuck only when its run to the next signature exceeds an empty batch, keep its later events back, and batch the others", async () => {
+  it("should reject a payer's run that exceeds an empty batch with its later events, and batch the others", async () => {
     s = await startServer({ payers: 3, assets: 3 });
     const { logger, asLogger } = fakeLogger();
     const { batcher, advance } = batcherFor(s, { logger: asLogger, metrics: s.metrics });
@@ -254,20 +274,20 @@ describe("Batcher", () => {
       assets.map((assetId, i) => ({ payer, assetId, signed: i === assets.length - 1 }));
     appendInterleaved(s, [...unsigned(p1, [1n, 1n, 1n, 1n, 1n]), ...unsigned(p2, [1n, 2n, 3n])]);
     await submit(p3, [ev(1n), ev(2n)], () => true);
-    // p1's next run would fit, but it may not jump ahead of the stuck one.
+    // p1's next run chains from the run that can never settle: it goes with it.
     await submit(p1, [ev(1n)]);
     advance(WAIT);
     expect(batcher.tick()).toEqual([1]);
     expect(seqsOf(1)).toEqual(["3:1", "3:2"]);
     expect(batcher.tick()).toEqual([]);
-    expect(batcher.stuckPayers()).toEqual([p1.address, p2.address]);
-    expect(await s.metrics.registry.getSingleMetricAsString("royalty_stuck_payers")).toMatch(
-      /^royalty_stuck_payers 2$/m,
-    );
-    // Logged once per stuck run, not on every tick.
-    expect(logger.error).toHaveBeenCalledTimes(2);
-    expect(logger.error.mock.calls.map((c) => c[0].payer).sort()).toEqual([p1.address, p2.address]);
-    expect(s.store.unbatchedEvents(20).filter((e) => e.payer === p1.address)).toHaveLength(6);
+    expect(
+      await s.metrics.registry.getSingleMetricAsString("royalty_events_rejected_after_ack_total"),
+    ).toMatch(/reason="RUN_TOO_LARGE"} 9$/m);
+    // Logged once per rejection, not on every tick.
+    expect(logger.warn).toHaveBeenCalledTimes(2);
+    expect(logger.warn.mock.calls.map((c) => c[0].payer).sort()).toEqual([p1.address, p2.address]);
+    expect(s.store.unbatchedEvents(20).filter((e) => e.payer === p1.address)).toHaveLength(0);
+    expect(s.store.payerState(p1.address)).toMatchObject({ nextSeq: 1n, pendingDebits: 0n });
     // Others keep being batched.
     await submit(p3, [ev(3n)]);
     advance(WAIT);
@@ -275,7 +295,7 @@ describe("Batcher", () => {
     expect(seqsOf(2)).toEqual(["3:3"]);
   });
 
-  it("should not mark a payer stuck because another payer's run, interleaved with its own, overflowed", async () => {
+  it("should not reject a payer's run because another payer's run, interleaved with its own, overflowed", async () => {
     s = await startServer({ payers: 2, assets: 3 });
     const { batcher, advance } = batcherFor(s);
     const [p1, p2] = s.payers as [TestPayer, TestPayer];
@@ -288,7 +308,7 @@ describe("Batcher", () => {
     // p1's run {1} goes first; p2's run {2, 3} no longer fits beside it: batch 1 is full.
     expect(batcher.tick()).toEqual([1]);
     expect(seqsOf(1)).toEqual(["1:1", "1:2"]);
-    expect(batcher.stuckPayers()).toEqual([]);
+    expect(s.metrics.eventsRejectedAfterAck).toBeDefined();
     advance(WAIT);
     expect(batcher.tick()).toEqual([2]);
     expect(seqsOf(2)).toEqual(["2:1", "2:2"]);
@@ -334,7 +354,7 @@ describe("Batcher", () => {
     advance(WAIT);
     const cut = drain(() => batcher.tick());
     expect(cut).toEqual(cut.map((_, i) => i + 1));
-    expect(batcher.stuckPayers()).toEqual([]);
+    expect(s.metrics.eventsRejectedAfterAck).toBeDefined();
     expect(s.store.unbatchedEvents(100)).toEqual([]);
     const next = checkBatches(s, s.params, cut.length);
     const total = [...next.values()].reduce((n, seq) => n + Number(seq - 1n), 0);
@@ -357,7 +377,7 @@ describe("Batcher", () => {
         expect(second.store.batchEvents(n).map((e) => `${e.payer}/${e.seq}`)).toEqual(
           first.store.batchEvents(n).map((e) => `${e.payer}/${e.seq}`),
         );
-        expect(second.store.batch(n)?.publicData).toBe(first.store.batch(n)?.publicData);
+        expect(second.store.batch(n)?.content).toEqual(first.store.batch(n)?.content);
       }
       // Nothing more after one more restart.
       const late = batcherFor(second);
@@ -464,12 +484,15 @@ describe("Batcher", () => {
       batch: 1,
       leafIndex: 1,
     });
-    s.store.markProven(1, JSON.stringify({ pi_a: [] }));
-    s.store.markSettled(1, "0xabc", 123456n);
+    const id = s.store.batch(1)!.id;
+    s.store.markProven(id, JSON.stringify({ pi_a: [] }));
+    // What the lifecycle does when the chain's BatchSettled arrives.
+    s.store.settleBatch(id, "0xabc", 123456n);
+    s.store.refreshPendingDebits(p);
     const settled = await get(s.url, `/v1/events/${p}/2`);
     expect(settled.body.status).toBe("settled");
     expect(settled.body.receipt.txHash).toBe("0xabc");
-    const root = JSON.parse(s.store.batch(1)!.publicData).eventsRoot;
+    const root = s.store.batch(1)!.content!.publicData.eventsRoot;
     expect(settled.body.receipt.eventsRoot).toBe(root);
     const proof = settled.body.receipt.proof;
     expect(

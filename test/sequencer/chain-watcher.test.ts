@@ -1,25 +1,32 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createPublicClient, http } from "viem";
 import { describe, expect, it } from "vitest";
 import { ChainWatcher } from "../../sequencer/chain/watcher.ts";
 import { InMemoryChainView } from "../../sequencer/chain-state.ts";
+import { BatchLifecycle } from "../../sequencer/pipeline/lifecycle.ts";
+import { SqliteStore } from "../../sequencer/store/sqlite.ts";
 import { deployScenario, params } from "../contracts/fixture.ts";
+
+/** The sequencer's store and lifecycle, the watcher's sink, on a fresh SQLite file. */
+function sinkFor(view: InMemoryChainView, db?: string) {
+  const file = db ?? join(mkdtempSync(join(tmpdir(), "watcher-")), "seq.sqlite");
+  const store = new SqliteStore(file);
+  const lifecycle = new BatchLifecycle({ store, view, params });
+  lifecycle.restoreView();
+  return { file, store, lifecycle };
+}
 
 describe("ChainWatcher", () => {
   it("should follow registrations, deposits, splits, withdrawals and settlements, and resume after a restart", async () => {
     const s = await deployScenario();
-    // The watcher's progress lives in the sequencer's store; a map stands in for its key/value table.
-    const values = new Map<string, string>();
-    const store = {
-      getValue: (k: string) => values.get(k),
-      setValue: (k: string, v: string) => void values.set(k, v),
-    };
     const view = new InMemoryChainView(s.chainId, s.domain);
+    const sink = sinkFor(view);
     const watcher = new ChainWatcher({
       client: s.publicClient,
       rollup: s.rollup.address,
-      params,
-      view,
-      progress: store,
+      sink: sink.lifecycle,
       fromBlock: 0n,
     });
     await watcher.catchUp();
@@ -51,14 +58,14 @@ describe("ChainWatcher", () => {
     for (const r of s.recipients)
       expect(view.claimable(BigInt(r))).toBe(await s.rollup.read.claimable([r]));
 
+    expect(view.settledBatches).toBe(1n);
     // A new watcher on the same database resumes from the saved block with the saved view.
+    sink.store.close();
     const restarted = new InMemoryChainView(s.chainId, s.domain);
     const again = new ChainWatcher({
       client: s.publicClient,
       rollup: s.rollup.address,
-      params,
-      view: restarted,
-      progress: store,
+      sink: sinkFor(restarted, sink.file).lifecycle,
       fromBlock: 0n,
     });
     expect(again.nextBlock).toBe(watcher.nextBlock);
@@ -69,14 +76,11 @@ describe("ChainWatcher", () => {
   it("should back off on RPC errors", async () => {
     const s = await deployScenario();
     const view = new InMemoryChainView(s.chainId, s.domain);
-    const values = new Map<string, string>();
     const delays: number[] = [];
     const watcher = new ChainWatcher({
       client: createPublicClient({ transport: http("http://127.0.0.1:9", { retryCount: 0 }) }),
       rollup: s.rollup.address,
-      params,
-      view,
-      progress: { getValue: (k) => values.get(k), setValue: (k, v) => values.set(k, v) },
+      sink: sinkFor(view).lifecycle,
       fromBlock: 0n,
       pollMs: 10,
       onError: (_, retryInMs) => delays.push(retryInMs),

@@ -124,7 +124,7 @@ describe("chain runners", () => {
     const heads = events.map((e) => (head = nextHead(head, eventHash(domain, e))));
     const signatures = heads.map((h, i) => (i === 2 || i === 4 ? fastSignHead(key, h) : null));
     signatures[4] = fastSignHead(key, heads[3]!);
-    const task = { domain, startHead: 0n, events, signatures, pubKey: key.pubKey };
+    const task = { domain, startHead: 0n, events, signatures, pubKeys: [key.pubKey] };
     const pool = poolChainRunner(1);
     try {
       const [a, b] = await Promise.all([inlineChainRunner().run(task), pool.run(task)]);

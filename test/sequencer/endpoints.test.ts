@@ -51,6 +51,7 @@ describe("read endpoints", () => {
     expect((await get(s.url, "/v1/health")).body).toEqual({
       status: "ok",
       lastBatch: 0,
+      settledBatches: "0",
       queues: { accepted: 2, batched: 0, proven: 0 },
     });
     const m = (await get(s.url, "/metrics")).body as string;

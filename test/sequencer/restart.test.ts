@@ -12,7 +12,7 @@ import { type Ack, RoyaltyClient } from "../../sdk/index.ts";
 import { SqliteStore } from "../../sequencer/store/sqlite.ts";
 import { chainSeedFor, DOMAIN, testPayer } from "./helpers.ts";
 
-const MAIN = fileURLToPath(new URL("../../sequencer/main.ts", import.meta.url));
+const CLI = fileURLToPath(new URL("../../scripts/cli.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "seq-restart-"));
 const db = join(dir, "seq.sqlite");
 const payers = [1, 2, 3, 4].map(testPayer);
@@ -43,10 +43,11 @@ async function startSequencer(seed: string): Promise<{ url: string; child: Child
     [
       "--import",
       "tsx",
-      MAIN,
+      CLI,
+      "sequencer",
       "--db",
       db,
-      "--chain",
+      "--chain-seed",
       seed,
       "--port",
       "0",
@@ -54,10 +55,10 @@ async function startSequencer(seed: string): Promise<{ url: string; child: Child
       "default",
       "--max-wait-ms",
       "200",
-      "--log-level",
-      "warn",
+      "--provers",
+      "0",
     ],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ROYALTY_LOG_LEVEL: "warn" } },
   );
   children.push(child);
   const lines = createInterface({ input: child.stdout! });
