@@ -64,6 +64,56 @@ struct Fp {
   /** Is the raw 4-limb value a canonical representative (< p)? */
   static bool canonical(const u64* x) { return lt4(x, P::MOD); }
 
+#if defined(__x86_64__)
+  // Carry chains through the adc/sbb intrinsics: GCC turns __int128 chains into spills.
+  static RN_INLINE void sub_mod_if_ge(u64* t) {
+    // t < 2p; subtract p when t >= p, without a branch (the outcome is data-dependent).
+    unsigned long long s0, s1, s2, s3;
+    unsigned char b = _subborrow_u64(0, t[0], P::MOD[0], &s0);
+    b = _subborrow_u64(b, t[1], P::MOD[1], &s1);
+    b = _subborrow_u64(b, t[2], P::MOD[2], &s2);
+    b = _subborrow_u64(b, t[3], P::MOD[3], &s3);
+    t[0] = b ? t[0] : s0;
+    t[1] = b ? t[1] : s1;
+    t[2] = b ? t[2] : s2;
+    t[3] = b ? t[3] : s3;
+  }
+
+  friend RN_INLINE Fp operator+(const Fp& a, const Fp& b) {
+    Fp r;
+    unsigned long long t0, t1, t2, t3;
+    unsigned char c = _addcarry_u64(0, a.v[0], b.v[0], &t0);
+    c = _addcarry_u64(c, a.v[1], b.v[1], &t1);
+    c = _addcarry_u64(c, a.v[2], b.v[2], &t2);
+    _addcarry_u64(c, a.v[3], b.v[3], &t3);
+    r.v[0] = t0;
+    r.v[1] = t1;
+    r.v[2] = t2;
+    r.v[3] = t3;
+    sub_mod_if_ge(r.v);
+    return r;
+  }
+
+  friend RN_INLINE Fp operator-(const Fp& a, const Fp& b) {
+    unsigned long long t0, t1, t2, t3;
+    unsigned char br = _subborrow_u64(0, a.v[0], b.v[0], &t0);
+    br = _subborrow_u64(br, a.v[1], b.v[1], &t1);
+    br = _subborrow_u64(br, a.v[2], b.v[2], &t2);
+    br = _subborrow_u64(br, a.v[3], b.v[3], &t3);
+    const u64 mask = -(u64)br;  // add p back when a < b, without a branch
+    Fp r;
+    unsigned long long r0, r1, r2, r3;
+    unsigned char c = _addcarry_u64(0, t0, P::MOD[0] & mask, &r0);
+    c = _addcarry_u64(c, t1, P::MOD[1] & mask, &r1);
+    c = _addcarry_u64(c, t2, P::MOD[2] & mask, &r2);
+    _addcarry_u64(c, t3, P::MOD[3] & mask, &r3);
+    r.v[0] = r0;
+    r.v[1] = r1;
+    r.v[2] = r2;
+    r.v[3] = r3;
+    return r;
+  }
+#else
   static RN_INLINE void sub_mod_if_ge(u64* t) {
     // t < 2p; subtract p when t >= p, without a branch (the outcome is data-dependent).
     u64 s[4];
@@ -106,6 +156,7 @@ struct Fp {
     }
     return r;
   }
+#endif
 
   RN_INLINE Fp neg() const { return is_zero() ? *this : zero() - *this; }
   RN_INLINE Fp dbl() const { return *this + *this; }
