@@ -73,7 +73,9 @@ describe("sequencer with the chain watcher on a local Hardhat node over HTTP", (
       out,
       withdrawalDelay: "60",
       splitDelay: "60",
-    });
+      // The sequencer below settles as SUBMITTER: it must be the deployment's operator.
+      operator: privateKeyToAccount(SUBMITTER).address,
+    } as Parameters<typeof deployCommand>[0]);
     const deployment = JSON.parse(readFileSync(out, "utf8"));
 
     const account = privateKeyToAccount(PAYER);
@@ -102,7 +104,8 @@ describe("sequencer with the chain watcher on a local Hardhat node over HTTP", (
       [
         "--import",
         "tsx",
-        "sequencer/main.ts",
+        "scripts/cli.ts",
+        "sequencer",
         "--db",
         join(dbDir, "seq.sqlite"),
         "--rpc",
