@@ -38,6 +38,14 @@ interface IRoyaltyRollup {
     error RoyaltyRollup__WrongSplitHash(uint64 assetId, uint256 stored, uint256 claimed);
     error RoyaltyRollup__InvalidProof();
     error RoyaltyRollup__Reentrancy();
+    error RoyaltyRollup__NotOperator(address caller, uint256 openToAllAt);
+    error RoyaltyRollup__ZeroOperator();
+    error RoyaltyRollup__EmptyBatch();
+    error RoyaltyRollup__SmallOrderKey();
+    error RoyaltyRollup__AmountTooLarge(uint256 amount, uint256 max);
+    error RoyaltyRollup__EscrowOverflow(address payer, uint256 escrow, uint256 credit);
+    error RoyaltyRollup__TokenHasNoCode(address token);
+    error RoyaltyRollup__BalanceOverflow(uint32 accountId);
 
     event PayerRegistered(address indexed payer, uint256 pubKeyX, uint256 pubKeyY, uint256 keyHash);
     event KeyRotationRequested(address indexed payer, uint256 pubKeyX, uint256 pubKeyY, uint256 keyHash, uint256 effectiveAt);
@@ -47,7 +55,10 @@ interface IRoyaltyRollup {
     event AccountRegistered(uint32 indexed accountId, address indexed account);
     event AssetRegistered(uint64 indexed assetId, address indexed owner, uint32[] recipientIds, uint16[] bps, uint256 splitHash);
     event SplitUpdateRequested(uint64 indexed assetId, uint32[] recipientIds, uint16[] bps, uint256 splitHash, uint256 effectiveAt);
-    event BatchSettled(uint256 indexed batchNumber, uint256 eventsRoot, uint256 totalDebit, uint256 payerCount);
+    /// @notice Everything a chain watcher needs, so nobody decodes the settlement transaction
+    ///         (which may come through a relay, a multisig or a smart account).
+    event BatchSettled(uint256 indexed batchNumber, uint256 eventsRoot, address[] payers, uint256[] newHeads, uint256[] packed);
+    event OperatorChanged(address indexed previous, address indexed next);
     event Claimed(address indexed account, address indexed to, uint256 amount);
     event KeyRotated(address indexed payer, uint256 keyHash);
     event SplitUpdated(uint64 indexed assetId, uint256 splitHash);
@@ -82,8 +93,12 @@ interface IRoyaltyRollup {
 
     /// @notice Settles the next batch: checks its public data against storage, verifies the
     ///         Groth16 proof, debits payers, credits recipients and records the events root.
-    ///         Anyone may call it.
+    ///         Only the operator may call it, or anyone once no batch has settled for
+    ///         `forcedSettlementDelay` seconds.
     function settleBatch(uint256 batchNumber, BatchData calldata batch, uint256[8] calldata proof) external;
+
+    /// @notice Hands the settlement right to `next`; only the operator may.
+    function setOperator(address next) external;
 
     /// @notice Pays the caller's claimable royalties to the caller.
     function claim() external;

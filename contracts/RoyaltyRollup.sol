@@ -11,6 +11,7 @@ import {SplitHash} from "./lib/SplitHash.sol";
 interface IERC20Minimal {
     function transfer(address to, uint256 amount) external returns (bool);
     function transferFrom(address from, address to, uint256 amount) external returns (bool);
+    function balanceOf(address account) external view returns (uint256);
 }
 
 /// @title RoyaltyRollup
@@ -48,6 +49,7 @@ contract RoyaltyRollup is IRoyaltyRollup {
     }
 
     uint256 private constant BPS_DENOMINATOR = 10_000;
+    uint256 private constant MAX_128 = type(uint128).max;
 
     /// @notice ERC-20 of this deployment, or address(0) for ETH.
     address public immutable token;
@@ -68,6 +70,8 @@ contract RoyaltyRollup is IRoyaltyRollup {
     uint256 public immutable totalBits;
     uint256 public immutable packedWords;
     bytes4 private immutable verifySelector;
+    /// @notice Seconds without a settlement after which anyone may settle (the operator vanished).
+    uint256 public immutable forcedSettlementDelay;
 
     /// @notice Per payer: key hash, settled chain head, escrow and pending changes.
     mapping(address => Payer) public payers;
@@ -80,8 +84,15 @@ contract RoyaltyRollup is IRoyaltyRollup {
     /// @dev Two 128-bit balances per slot (ids 2k+1 and 2k+2): recipients of one split get
     ///      consecutive ids, so one settlement write often credits two of them.
     mapping(uint256 => uint256) private claimablePairs;
-    /// @notice Number of the last settled batch (batches settle strictly in order from 1).
-    uint256 public settledBatches;
+    /// @dev One slot, read and written once per settlement: who may settle, the count of settled
+    ///      batches and the time of the last settlement (or of the deployment).
+    struct Settlement {
+        address operator;
+        uint48 settledBatches;
+        uint48 lastSettledAt;
+    }
+
+    Settlement private settlement;
     /// @notice Events root of each settled batch: the anchor of event receipts.
     mapping(uint256 => uint256) public eventsRootOf;
     uint256 private locked = 1;
@@ -98,8 +109,22 @@ contract RoyaltyRollup is IRoyaltyRollup {
     /// @param params Circuit sizes (N, K, A, P, R of circuits/params.json).
     /// @param withdrawalDelay_ Seconds between a withdrawal (or key rotation) request and its effect.
     /// @param splitDelay_ Seconds between a split update and its effect.
-    constructor(address token_, address verifier_, Params memory params, uint256 withdrawalDelay_, uint256 splitDelay_) {
+    /// @param operator_ The only address that may settle, until `forcedSettlementDelay` passes without a settlement.
+    /// @param forcedSettlementDelay_ Seconds without a settlement after which anyone may settle.
+    constructor(
+        address token_,
+        address verifier_,
+        Params memory params,
+        uint256 withdrawalDelay_,
+        uint256 splitDelay_,
+        address operator_,
+        uint256 forcedSettlementDelay_
+    ) {
+        if (token_ != address(0) && token_.code.length == 0) revert RoyaltyRollup__TokenHasNoCode(token_);
+        if (operator_ == address(0)) revert RoyaltyRollup__ZeroOperator();
         token = token_;
+        forcedSettlementDelay = forcedSettlementDelay_;
+        settlement = Settlement(operator_, 0, uint48(block.timestamp));
         verifier = verifier_;
         withdrawalDelay = withdrawalDelay_;
         splitDelay = splitDelay_;
@@ -144,14 +169,21 @@ contract RoyaltyRollup is IRoyaltyRollup {
     function deposit(uint256 amount) external payable nonReentrant {
         Payer storage payer = _registered(msg.sender);
         if (amount == 0) revert RoyaltyRollup__ZeroAmount();
+        if (amount > MAX_128) revert RoyaltyRollup__AmountTooLarge(amount, MAX_128);
+        uint256 received = amount;
         if (token == address(0)) {
             if (msg.value != amount) revert RoyaltyRollup__WrongValue(amount, msg.value);
         } else {
             if (msg.value != 0) revert RoyaltyRollup__EthNotAccepted();
+            // Credit what arrived: a fee-on-transfer token delivers less than `amount`.
+            uint256 before = IERC20Minimal(token).balanceOf(address(this));
             _pull(msg.sender, amount);
+            received = IERC20Minimal(token).balanceOf(address(this)) - before;
         }
-        payer.escrow += uint128(amount);
-        emit Deposited(msg.sender, amount, payer.escrow);
+        uint256 escrow = uint256(payer.escrow) + received;
+        if (escrow > MAX_128) revert RoyaltyRollup__EscrowOverflow(msg.sender, payer.escrow, received);
+        payer.escrow = uint128(escrow);
+        emit Deposited(msg.sender, received, escrow);
     }
 
     /// @inheritdoc IRoyaltyRollup
@@ -237,6 +269,32 @@ contract RoyaltyRollup is IRoyaltyRollup {
         return payers[payer].keyHash;
     }
 
+    /// @notice Number of the last settled batch (batches settle strictly in order from 1).
+    function settledBatches() external view returns (uint256) {
+        return settlement.settledBatches;
+    }
+
+    /// @notice The address that may settle (anyone may once `forcedSettlementDelay` passed).
+    function operator() external view returns (address) {
+        return settlement.operator;
+    }
+
+    /// @notice Time of the last settlement, or of the deployment before the first.
+    function lastSettledAt() external view returns (uint256) {
+        return settlement.lastSettledAt;
+    }
+
+    /// @inheritdoc IRoyaltyRollup
+    function setOperator(address next) external {
+        Settlement memory s = settlement;
+        if (msg.sender != s.operator) {
+            revert RoyaltyRollup__NotOperator(msg.sender, uint256(s.lastSettledAt) + forcedSettlementDelay);
+        }
+        if (next == address(0)) revert RoyaltyRollup__ZeroOperator();
+        settlement.operator = next;
+        emit OperatorChanged(s.operator, next);
+    }
+
     /// @notice Number of accounts registered so far (ids run from 1).
     function accountCount() external view returns (uint256) {
         return accounts.length;
@@ -247,14 +305,21 @@ contract RoyaltyRollup is IRoyaltyRollup {
     /// @inheritdoc IRoyaltyRollup
     /// @dev No reentrancy guard: the only external call is a staticcall to the verifier.
     function settleBatch(uint256 batchNumber, BatchData calldata batch, uint256[8] calldata proof) external {
-        if (batchNumber != settledBatches + 1) revert RoyaltyRollup__WrongBatchNumber(settledBatches + 1, batchNumber);
+        Settlement memory s = settlement;
+        if (msg.sender != s.operator) {
+            uint256 openAt = uint256(s.lastSettledAt) + forcedSettlementDelay;
+            if (block.timestamp < openAt) revert RoyaltyRollup__NotOperator(msg.sender, openAt);
+        }
+        if (batchNumber != uint256(s.settledBatches) + 1) {
+            revert RoyaltyRollup__WrongBatchNumber(uint256(s.settledBatches) + 1, batchNumber);
+        }
         _checkShape(batch);
+        // A batch without a payer has no events: nothing for anyone to settle but a number.
+        if (batch.payers[0] == address(0)) revert RoyaltyRollup__EmptyBatch();
         if (!_verify(_verifierCall(batch, proof))) revert RoyaltyRollup__InvalidProof();
 
         (uint256[] memory debits, uint256[] memory credits, uint32[] memory ids) =
             PublicPacking.unpack(batch.packed, payerSlots, recipientSlots, totalBits);
-        uint256 totalDebit;
-        uint256 payerCount;
         for (uint256 i; i < payerSlots; i++) {
             address who = batch.payers[i];
             if (who == address(0)) break;
@@ -262,17 +327,20 @@ contract RoyaltyRollup is IRoyaltyRollup {
             if (payer.escrow < debits[i]) revert RoyaltyRollup__InsufficientEscrow(who, payer.escrow, debits[i]);
             payer.escrow -= uint128(debits[i]);
             payer.head = batch.newHeads[i];
-            totalDebit += debits[i];
-            payerCount++;
         }
         // Ids need no check: the proof routes credits only to ids of registered splits.
         for (uint256 i; i < recipientSlots; i++) {
             uint32 id = ids[i];
-            if (id != 0) claimablePairs[(id - 1) >> 1] += credits[i] << (128 * ((id - 1) & 1));
+            if (id == 0) continue;
+            uint256 shift = 128 * ((id - 1) & 1);
+            uint256 pair = claimablePairs[(id - 1) >> 1];
+            // A half that would pass 2^128 - 1 must not spill into the neighbouring account.
+            if (((pair >> shift) & MAX_128) + credits[i] > MAX_128) revert RoyaltyRollup__BalanceOverflow(id);
+            claimablePairs[(id - 1) >> 1] = pair + (credits[i] << shift);
         }
-        settledBatches = batchNumber;
+        settlement = Settlement(s.operator, uint48(batchNumber), uint48(block.timestamp));
         eventsRootOf[batchNumber] = batch.eventsRoot;
-        emit BatchSettled(batchNumber, batch.eventsRoot, totalDebit, payerCount);
+        emit BatchSettled(batchNumber, batch.eventsRoot, batch.payers, batch.newHeads, batch.packed);
     }
 
     // ---------------------------------------------------------------- claims
@@ -403,6 +471,7 @@ contract RoyaltyRollup is IRoyaltyRollup {
 
     function _keyHash(address payer, uint256 x, uint256 y) private view returns (uint256) {
         if (!BabyJubjub.onCurve(x, y)) revert RoyaltyRollup__KeyNotOnCurve();
+        if (BabyJubjub.isSmallOrder(x, y)) revert RoyaltyRollup__SmallOrderKey();
         return PoseidonT5.hash([domain, uint256(uint160(payer)), x, y]);
     }
 

@@ -56,6 +56,15 @@ program
   .option("--withdrawal-delay <seconds>", "delay of withdrawals and key rotations", "3600")
   .option("--split-delay <seconds>", "delay of split updates", "3600")
   .option(
+    "--operator <address>",
+    "the only address that may settle (the sequencer's submitter; default: the deployer)",
+  )
+  .option(
+    "--forced-settlement-delay <seconds>",
+    "seconds without a settlement after which anyone may settle",
+    "86400",
+  )
+  .option(
     "--out <file>",
     "deployment JSON path (default: deployments/<chainId>-<chain>-<set>.json)",
   )

@@ -34,6 +34,9 @@ export interface DeployCommandOptions {
   out?: string;
   withdrawalDelay: string;
   splitDelay: string;
+  /** the address that may settle (default: the deployer); the sequencer's submitter */
+  operator?: string;
+  forcedSettlementDelay?: string;
 }
 
 /**
@@ -70,11 +73,17 @@ export async function deployCommand(options: DeployCommandOptions): Promise<void
   const { viem } = connection;
   const publicClient = await viem.getPublicClient();
   const token = (options.token ?? ETH) as `0x${string}`;
-  const { rollup, verifier } = await deployRollup(viem, {
+  if (options.operator !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(options.operator)) {
+    throw new RoyaltyError("INVALID_OPERATOR", "--operator must be a 0x address (40 hex digits)");
+  }
+  const { rollup, verifier, operator, forcedSettlementDelay } = await deployRollup(viem, {
     params,
     token,
     withdrawalDelay: Number(options.withdrawalDelay),
     splitDelay: Number(options.splitDelay),
+    operator: options.operator as `0x${string}` | undefined,
+    forcedSettlementDelay:
+      options.forcedSettlementDelay === undefined ? undefined : Number(options.forcedSettlementDelay),
   });
   const chainId = await publicClient.getChainId();
   const deployment: Deployment = {
@@ -88,6 +97,8 @@ export async function deployCommand(options: DeployCommandOptions): Promise<void
     deployBlock: String(await publicClient.getBlockNumber()),
     withdrawalDelay: Number(options.withdrawalDelay),
     splitDelay: Number(options.splitDelay),
+    operator,
+    forcedSettlementDelay,
     insecureKeys: readManifest(artifactPaths(params).manifest).keys?.insecure ?? true,
     ...(options.rpc ? { rpc: options.rpc } : {}),
   };

@@ -12,6 +12,9 @@ export interface Deployment {
   deployBlock: string;
   withdrawalDelay: number;
   splitDelay: number;
+  /** the only address that may settle until forcedSettlementDelay passes without a settlement */
+  operator?: `0x${string}`;
+  forcedSettlementDelay?: number;
   insecureKeys: boolean;
   rpc?: string;
 }
@@ -22,6 +25,10 @@ export interface DeployOptions {
   token?: `0x${string}`;
   withdrawalDelay?: number;
   splitDelay?: number;
+  /** who may settle (default: the deploying wallet) */
+  operator?: `0x${string}`;
+  /** seconds without a settlement after which anyone may settle (default one day) */
+  forcedSettlementDelay?: number;
 }
 
 export const ETH: `0x${string}` = "0x0000000000000000000000000000000000000000";
@@ -40,6 +47,9 @@ export async function deployRollup(viem: Viem, options: DeployOptions) {
     libraries[name] = (await viem.deployContract(name)).address;
   }
   const verifier = await viem.deployContract(`RoyaltyVerifier_${params.name}`);
+  const [wallet] = await viem.getWalletClients();
+  const operator = options.operator ?? (wallet.account.address as `0x${string}`);
+  const forcedSettlementDelay = options.forcedSettlementDelay ?? 86_400;
   const rollup = await viem.deployContract(
     "RoyaltyRollup",
     [
@@ -48,8 +58,10 @@ export async function deployRollup(viem: Viem, options: DeployOptions) {
       { n: params.N, k: params.K, a: params.A, p: params.P, r: params.R },
       BigInt(options.withdrawalDelay ?? 3600),
       BigInt(options.splitDelay ?? 3600),
+      operator,
+      BigInt(forcedSettlementDelay),
     ],
     { libraries },
   );
-  return { rollup, verifier, libraries };
+  return { rollup, verifier, libraries, operator, forcedSettlementDelay };
 }

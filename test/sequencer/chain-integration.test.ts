@@ -75,7 +75,7 @@ describe("sequencer with the chain watcher on a local Hardhat node over HTTP", (
       splitDelay: "60",
       // The sequencer below settles as SUBMITTER: it must be the deployment's operator.
       operator: privateKeyToAccount(SUBMITTER).address,
-    } as Parameters<typeof deployCommand>[0]);
+    });
     const deployment = JSON.parse(readFileSync(out, "utf8"));
 
     const account = privateKeyToAccount(PAYER);

@@ -151,7 +151,7 @@ export class Scenario {
       splitDelay: String(DELAY),
       operator: privateKeyToAccount(KEYS[opts.operator ?? "operator"]).address,
       forcedSettlementDelay: String(FORCED_DELAY),
-    } as Parameters<typeof deployCommand>[0]);
+    });
     const s = new Scenario(rpc, out);
     for (const payer of ["payerA", "payerB"] as const) {
       const key = samplePrivateKey(`liveness-${payer}-${out}`);
