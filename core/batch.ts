@@ -1,5 +1,6 @@
 import {
   IDENTITY_POINT,
+  isSmallOrderKey,
   type PubKey,
   payerKeyHash,
   type Signature,
@@ -90,6 +91,12 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
       throw new RoyaltyError(
         "UNKNOWN_PAYER",
         `payer 0x${address.toString(16)} has no registered state`,
+      );
+    // Under a small-order key a forged signature verifies; the circuit would refuse the batch.
+    if (isSmallOrderKey(p.pubKey))
+      throw new RoyaltyError(
+        "SMALL_ORDER_KEY",
+        `payer 0x${address.toString(16)} has a small-order public key (8 * key is the identity); no batch can include it`,
       );
     return p;
   });

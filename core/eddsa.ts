@@ -39,14 +39,24 @@ export function verifyHeadSignature(head: bigint, sig: Signature, pubKey: PubKey
   return eddsa.verifyPoseidon(F.e(head), { R8, S: sig.S }, A);
 }
 
+/**
+ * True when `8 * pubKey` is the identity (0, 1): the key is one of the eight points of the
+ * 8-torsion subgroup, under which EdDSA's check `S*B8 == R8 + 8*h*A` holds for any message, so
+ * anyone could sign for it. The contract (`BabyJubjub.isSmallOrder`) and the circuit refuse such
+ * keys. Meaningful for a point on the curve (check that first).
+ */
+export function isSmallOrderKey(pubKey: PubKey): boolean {
+  const A8 = eddsa.babyJub.mulPointEscalar([F.e(pubKey[0]), F.e(pubKey[1])], 8n);
+  return F.toObject(A8[0]) === 0n && F.toObject(A8[1]) === 1n;
+}
+
 /** Checks a public key is a usable Baby Jubjub point: on the curve and not of small order. */
 export function requireUsablePubKey(field: string, pubKey: PubKey): PubKey {
   requireFieldElement(`${field}[0]`, pubKey[0]);
   requireFieldElement(`${field}[1]`, pubKey[1]);
   const A: [Uint8Array, Uint8Array] = [F.e(pubKey[0]), F.e(pubKey[1])];
   if (!eddsa.babyJub.inCurve(A)) invalid(field, "must be a point on Baby Jubjub");
-  const A8 = eddsa.babyJub.mulPointEscalar(A, 8n);
-  if (F.toObject(A8[0]) === 0n) invalid(field, "must not be a small-order point");
+  if (isSmallOrderKey(pubKey)) invalid(field, "must not be a small-order point");
   return pubKey;
 }
 

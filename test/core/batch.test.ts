@@ -17,6 +17,7 @@ import {
   signHead,
 } from "../../core/index.ts";
 import { expectInvalid, expectRoyaltyError, refHash } from "./helpers.ts";
+import { smallOrderPoints } from "./small-order.ts";
 
 // Test parameters: N = 4 events, K = 2 recipients per split, A = 2 assets, P = 2 payers, R = 4.
 const params = loadParams("test");
@@ -349,6 +350,18 @@ describe("buildBatch", () => {
       "UNKNOWN_ASSET",
       "asset 5 has no registered split",
     );
+  });
+
+  it("should not accept a payer whose key is of small order, naming the payer", () => {
+    // Under such a key a signature with R8 = S * Base8 verifies for any head: check the key first.
+    for (const pubKey of smallOrderPoints()) {
+      const small = [payers[0] as PayerState, { ...(payers[1] as PayerState), pubKey }];
+      expectRoyaltyError(
+        () => buildBatch(request({ payers: small })),
+        "SMALL_ORDER_KEY",
+        "payer 0x1111111111111111111111111111111111111111 has a small-order public key (8 * key is the identity); no batch can include it",
+      );
+    }
   });
 
   it("should not accept a signature over an earlier head of the payer's run", () => {

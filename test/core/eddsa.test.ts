@@ -2,6 +2,7 @@ import { buildBabyjub } from "circomlibjs";
 import { describe, expect, it } from "vitest";
 import {
   IDENTITY_POINT,
+  isSmallOrderKey,
   type PubKey,
   payerKeyHash,
   publicKeyOf,
@@ -12,6 +13,7 @@ import {
   verifyHeadSignature,
 } from "../../core/index.ts";
 import { expectInvalid, refHash } from "./helpers.ts";
+import { smallOrderPoints } from "./small-order.ts";
 
 // @zk-kit/eddsa-poseidon is not a dependency of this project, so there is no cross-check against
 // it here; instead the verification equation is recomputed below from Baby Jubjub primitives.
@@ -139,6 +141,21 @@ describe("payerKeyHash", () => {
     expect(a).not.toBe(payerKeyHash(domain, payer, publicKeyOf(KEY_B)));
     expect(a).not.toBe(payerKeyHash(domain, 2n, publicKeyOf(KEY_A)));
     expect(a).not.toBe(payerKeyHash(domain + 1n, payer, publicKeyOf(KEY_A)));
+  });
+});
+
+describe("isSmallOrderKey", () => {
+  it("should be true for each of the eight points of the 8-torsion subgroup", () => {
+    const points = smallOrderPoints();
+    expect(points.map((p) => isSmallOrderKey(p))).toEqual(Array(8).fill(true));
+  });
+
+  it("should be false for a derived key and for a derived key plus a torsion point", () => {
+    const A = publicKeyOf(KEY_A);
+    expect(isSmallOrderKey(A)).toBe(false);
+    // A + T has a small-order component but is not itself of small order.
+    const shifted = fromPoint(babyJub.addPoint(toPoint(A), toPoint(smallOrderPoints()[1]!)));
+    expect(isSmallOrderKey(shifted)).toBe(false);
   });
 });
 
