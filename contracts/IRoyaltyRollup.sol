@@ -55,9 +55,10 @@ interface IRoyaltyRollup {
     event AccountRegistered(uint32 indexed accountId, address indexed account);
     event AssetRegistered(uint64 indexed assetId, address indexed owner, uint32[] recipientIds, uint16[] bps, uint256 splitHash);
     event SplitUpdateRequested(uint64 indexed assetId, uint32[] recipientIds, uint16[] bps, uint256 splitHash, uint256 effectiveAt);
-    /// @notice Everything a chain watcher needs, so nobody decodes the settlement transaction
-    ///         (which may come through a relay, a multisig or a smart account).
-    event BatchSettled(uint256 indexed batchNumber, uint256 eventsRoot, address[] payers, uint256[] newHeads, uint256[] packed);
+    /// @notice The whole settlement, arguments and proof, so that chain watchers and verifiers need
+    ///         only logs: nobody decodes or traces the settlement transaction, which may come
+    ///         through a relay, a multisig or a smart account.
+    event BatchSettled(uint256 indexed batchNumber, BatchData batch, uint256[8] proof);
     event OperatorChanged(address indexed previous, address indexed next);
     event Claimed(address indexed account, address indexed to, uint256 amount);
     event KeyRotated(address indexed payer, uint256 keyHash);

@@ -340,7 +340,7 @@ contract RoyaltyRollup is IRoyaltyRollup {
         }
         settlement = Settlement(s.operator, uint48(batchNumber), uint48(block.timestamp));
         eventsRootOf[batchNumber] = batch.eventsRoot;
-        emit BatchSettled(batchNumber, batch.eventsRoot, batch.payers, batch.newHeads, batch.packed);
+        emit BatchSettled(batchNumber, batch, proof);
     }
 
     // ---------------------------------------------------------------- claims

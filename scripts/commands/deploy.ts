@@ -83,7 +83,9 @@ export async function deployCommand(options: DeployCommandOptions): Promise<void
     splitDelay: Number(options.splitDelay),
     operator: options.operator as `0x${string}` | undefined,
     forcedSettlementDelay:
-      options.forcedSettlementDelay === undefined ? undefined : Number(options.forcedSettlementDelay),
+      options.forcedSettlementDelay === undefined
+        ? undefined
+        : Number(options.forcedSettlementDelay),
   });
   const chainId = await publicClient.getChainId();
   const deployment: Deployment = {

@@ -1,4 +1,4 @@
-import { decodeEventLog, decodeFunctionData, type Log, type PublicClient } from "viem";
+import { decodeEventLog, type Log, type PublicClient } from "viem";
 import { RoyaltyError } from "../../core/errors.ts";
 import { domainOf, eventHash, type RoyaltyEvent } from "../../core/event.ts";
 import { eventsRoot } from "../../core/merkle.ts";
@@ -30,7 +30,8 @@ export interface VerifyOptions {
 
 interface Settlement {
   batchNumber: bigint;
-  blockNumber: bigint;
+  /** the position of its BatchSettled among the rollup's logs (block, then log index) */
+  at: number;
   data: BatchCalldata;
   proof: readonly bigint[];
 }
@@ -93,24 +94,21 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
       return [];
     }
   });
-  const settlements: Settlement[] = [];
-  for (const e of events.filter((x) => x.eventName === "BatchSettled")) {
-    const tx = await o.client.getTransaction({ hash: e.tx });
-    const { args } = decodeFunctionData({ abi: rollupAbi(), data: tx.input }) as {
-      args: readonly unknown[];
-    };
-    settlements.push({
-      batchNumber: args[0] as bigint,
-      blockNumber: e.blockNumber,
-      data: args[1] as Settlement["data"],
-      proof: args[2] as bigint[],
-    });
-  }
+  // The event carries the settlement's arguments and proof: whoever sent it, directly or through
+  // a relay, a multisig or a smart account, the logs are all there is to read.
+  const settlements: Settlement[] = events
+    .filter((x) => x.eventName === "BatchSettled")
+    .map((e) => ({
+      batchNumber: e.args.batchNumber as bigint,
+      at: events.indexOf(e),
+      data: e.args.batch as Settlement["data"],
+      proof: e.args.proof as readonly bigint[],
+    }));
 
-  const keyHashAt = (payer: string, block: bigint): bigint => {
+  // State as of a settlement: every log before its own, earlier transactions of its block included.
+  const keyHashAt = (payer: string, at: number): bigint => {
     let hash = 0n;
-    for (const e of events) {
-      if (e.blockNumber >= block) break;
+    for (const e of events.slice(0, at)) {
       if (
         (e.eventName === "PayerRegistered" || e.eventName === "KeyRotated") &&
         String(e.args.payer).toLowerCase() === payer.toLowerCase()
@@ -120,11 +118,10 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
     }
     return hash;
   };
-  const splitAt = (assetId: bigint, block: bigint): Split | undefined => {
+  const splitAt = (assetId: bigint, at: number): Split | undefined => {
     let split: Split | undefined;
     let pending: Split | undefined;
-    for (const e of events) {
-      if (e.blockNumber >= block) break;
+    for (const e of events.slice(0, at)) {
       if (e.args.assetId !== assetId) continue;
       const s = {
         recipients: (e.args.recipientIds as number[] | undefined)?.map(BigInt) ?? [],
@@ -159,7 +156,7 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
     const publicData: PublicData = {
       domain: 0n,
       eventsRoot: d.eventsRoot,
-      keyHash: d.payers.map((p) => (BigInt(p) === 0n ? 0n : keyHashAt(p, s.blockNumber))),
+      keyHash: d.payers.map((p) => (BigInt(p) === 0n ? 0n : keyHashAt(p, s.at))),
       oldHead: d.oldHeads,
       newHead: d.newHeads,
       splitHash: d.splitHashes,
@@ -171,7 +168,7 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
     if (o.sequencer)
       reasons.push(
         ...(await checkAgainstSequencer(o.sequencer, domain, s, params, publicData, (a) =>
-          splitAt(a, s.blockNumber),
+          splitAt(a, s.at),
         )),
       );
     if (o.batch === undefined || o.batch === s.batchNumber) {

@@ -25,6 +25,17 @@ export type ChainChange =
 
 type Args = Record<string, unknown>;
 
+/** The `batch` argument of BatchSettled as viem decodes it (the settlement's BatchData). */
+export interface SettledBatchArgs {
+  eventsRoot: bigint;
+  payers: readonly `0x${string}`[];
+  oldHeads: readonly bigint[];
+  newHeads: readonly bigint[];
+  assetIds: readonly bigint[];
+  splitHashes: readonly bigint[];
+  packed: readonly bigint[];
+}
+
 /** The rollup's event in a log, or undefined for a log that is not one (e.g. a library's). */
 export function decodeRollupLog(log: Log): { eventName: string; args: Args } | undefined {
   try {
@@ -39,8 +50,7 @@ export function decodeRollupLog(log: Log): { eventName: string; args: Args } | u
 
 /**
  * Applies one rollup event to the chain view and says what it changed. Everything comes from the
- * event itself (settlements included: BatchSettled carries the payers, new heads and packed
- * totals), so a settlement sent through a relay, a multisig or a smart account reads the same.
+ * event itself (settlements included: BatchSettled carries the settlement's arguments and proof), so a settlement sent through a relay, a multisig or a smart account reads the same.
  */
 export function applyLog(
   view: InMemoryChainView,
@@ -151,9 +161,10 @@ function applySettlement(
   a: Args,
   log: Log,
 ): ChainSettlement {
-  const payers = (a.payers as readonly `0x${string}`[]).map((p) => BigInt(p));
-  const newHeads = [...(a.newHeads as readonly bigint[])];
-  const { debits, credits, recipientIds } = unpackWords(params, a.packed as readonly bigint[]);
+  const batch = a.batch as SettledBatchArgs;
+  const payers = batch.payers.map((p) => BigInt(p));
+  const newHeads = [...batch.newHeads];
+  const { debits, credits, recipientIds } = unpackWords(params, batch.packed);
   payers.forEach((address, i) => {
     const current = address === 0n ? undefined : view.payer(address);
     if (!current) return;
@@ -173,7 +184,7 @@ function applySettlement(
   view.settledBatches = a.batchNumber as bigint;
   return {
     batchNumber: a.batchNumber as bigint,
-    eventsRoot: a.eventsRoot as bigint,
+    eventsRoot: batch.eventsRoot,
     payers,
     newHeads,
     debits: payers.map((_, i) => debits[i] as bigint),

@@ -9,6 +9,7 @@ import { proveBatch } from "../../prover/groth16.ts";
 import { samplePrivateKey, signLastHeads } from "../../prover/sample-batch.ts";
 import { deployRollup, ETH } from "../../scripts/deploy/deploy-rollup.ts";
 import { runSetup } from "../../scripts/setup/setup.ts";
+import { decodeRevert } from "../../sequencer/settlement/submitter.ts";
 
 export const params: CircuitParams = loadParams("test");
 let prepared: Promise<Awaited<ReturnType<typeof runSetup>>> | undefined;
@@ -33,7 +34,12 @@ export interface Party {
  * assets whose splits share a recipient. Recipient account ids come from the contract.
  */
 export async function deployScenario(
-  options: { erc20?: boolean; chainType?: "l1" | "op"; escrow?: bigint } = {},
+  options: {
+    erc20?: boolean;
+    chainType?: "l1" | "op";
+    escrow?: bigint;
+    forcedSettlementDelay?: number;
+  } = {},
 ) {
   const setup = await prepare();
   const connection = await hre.network.create({ network: options.chainType ?? "l1" });
@@ -49,6 +55,7 @@ export async function deployScenario(
     token: tokenContract?.address ?? ETH,
     withdrawalDelay: 3600,
     splitDelay: 3600,
+    forcedSettlementDelay: options.forcedSettlementDelay,
   });
   const publicClient = await viem.getPublicClient();
   const chainId = BigInt(await publicClient.getChainId());
@@ -148,7 +155,7 @@ export async function deployScenario(
     token: tokenContract,
     deployer: deployer!,
     owner: owner!,
-    wallets: { payerA: payerA!, payerB: payerB!, r1: r1!, r2: r2!, r3: r3! },
+    wallets: { payerA: payerA!, payerB: payerB!, r1: r1!, r2: r2!, r3: r3!, outsider: wallets[7]! },
     recipients,
     payers,
     assets,
@@ -169,4 +176,16 @@ export async function increaseTime(
 ) {
   await connection.provider.request({ method: "evm_increaseTime", params: [seconds] });
   await connection.provider.request({ method: "evm_mine", params: [] });
+}
+
+/** The custom error (name and arguments) a contract call reverted with; fails if it succeeded. */
+export async function revertOf(call: Promise<unknown>): Promise<{ name: string; args: unknown[] }> {
+  try {
+    await call;
+  } catch (error) {
+    const decoded = decodeRevert(error);
+    if (!decoded) throw error;
+    return { name: decoded.name, args: [...decoded.args] };
+  }
+  throw new Error("the call succeeded");
 }

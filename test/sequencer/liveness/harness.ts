@@ -15,9 +15,10 @@ import {
   createWalletClient,
   http,
   type PublicClient,
+  toHex,
   type WalletClient,
 } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { publicKeyOf } from "../../../core/eddsa.ts";
 import { domainOf } from "../../../core/event.ts";
@@ -29,16 +30,18 @@ import { rollupAbi } from "../../../sequencer/chain/rollup-abi.ts";
 import { decodeRevert } from "../../../sequencer/settlement/submitter.ts";
 import { prepare } from "../../contracts/fixture.ts";
 
-// Hardhat's default accounts: public test keys, funded on every local Hardhat node.
-export const KEYS = {
-  deployer: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-  payerA: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-  operator: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-  payerB: "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-  owner: "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
-  outsider: "0x8b3a350cf5c34c9194ca85829a2d0ec3153be0318b5e2d3348e872092edffba",
-} as const;
-export type Role = keyof typeof KEYS;
+const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+// Hardhat's default accounts (its public test mnemonic): funded on every local Hardhat node.
+const ROLES = ["deployer", "payerA", "operator", "payerB", "owner", "outsider"] as const;
+export type Role = (typeof ROLES)[number];
+export const KEYS = Object.fromEntries(
+  ROLES.map((role, addressIndex) => [
+    role,
+    toHex(
+      mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex }).getHdKey().privateKey as Uint8Array,
+    ),
+  ]),
+) as Record<Role, `0x${string}`>;
 
 export const RECIPIENTS = [
   "0x00000000000000000000000000000000000000a1",
@@ -54,6 +57,20 @@ const children: ChildProcess[] = [];
 
 export function killAll(): void {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+}
+
+let current: Scenario | undefined;
+
+/**
+ * After each scenario, pass or fail: its sequencer stopped and the node mining again, so one
+ * failed scenario does not leave the next waiting on a held mempool.
+ */
+export async function endScenario(): Promise<void> {
+  const s = current;
+  current = undefined;
+  if (!s) return;
+  await s.stopSequencer();
+  await s.release();
 }
 
 async function startProcess(
@@ -153,6 +170,7 @@ export class Scenario {
       forcedSettlementDelay: String(FORCED_DELAY),
     });
     const s = new Scenario(rpc, out);
+    current = s;
     for (const payer of ["payerA", "payerB"] as const) {
       const key = samplePrivateKey(`liveness-${payer}-${out}`);
       s.payerKeys.set(payer, key);
@@ -338,6 +356,19 @@ export class Scenario {
       retries: 0,
       ...(from ? { startSeq: from.seq, startHead: from.head } : {}),
     });
+  }
+
+  /** Waits until the sequencer's chain watcher has applied every block mined so far. */
+  async caughtUp(timeoutMs = 30_000): Promise<void> {
+    const latest = await this.client.getBlockNumber();
+    await waitFor(
+      async () => {
+        const chain = (await this.api("/v1/health")).body.chain as { nextBlock?: string };
+        return chain?.nextBlock !== undefined && BigInt(chain.nextBlock) > latest;
+      },
+      timeoutMs,
+      `the chain watcher past block ${latest}`,
+    );
   }
 
   async api(path: string): Promise<{ status: number; body: Record<string, unknown> }> {

@@ -6,14 +6,23 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Abi, zeroAddress } from "viem";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { publicKeyOf } from "../../../core/eddsa.ts";
 import { proofCalldata } from "../../../prover/calldata.ts";
 import type { Groth16Proof } from "../../../prover/groth16.ts";
 import { samplePrivateKey } from "../../../prover/sample-batch.ts";
 import { PROJECT_ROOT } from "../../../scripts/setup/paths.ts";
-import { DELAY, FORCED_DELAY, killAll, RECIPIENTS, Scenario, waitFor } from "./harness.ts";
+import {
+  DELAY,
+  endScenario,
+  FORCED_DELAY,
+  killAll,
+  RECIPIENTS,
+  Scenario,
+  waitFor,
+} from "./harness.ts";
 
+afterEach(() => endScenario());
 afterAll(() => killAll());
 
 /** The end state every scenario must reach. */
@@ -81,16 +90,9 @@ describe("liveness: no participant, outsider or crash stops settlement", () => {
     // Within the margin of the rotation's effective time: an old-key event could not settle first.
     await s.increaseTime(DELAY - 10);
     const from = { seq: 3n, head: a.head };
-    await waitFor(
-      async () => {
-        const late = s.payer("payerA", undefined, from);
-        return late.submitMany([ev(1n, 5n)]).then(
-          () => false,
-          (e: { code?: string }) => e.code === "KEY_ROTATION_PENDING",
-        );
-      },
-      10_000,
-      "old-key signature refused",
+    await s.caughtUp();
+    await expect(s.payer("payerA", undefined, from).submitMany([ev(1n, 5n)])).rejects.toMatchObject(
+      { code: "KEY_ROTATION_PENDING" },
     );
     // Signed with the new key: accepted, batched only once the rotation is applied.
     const rotated = s.payer("payerA", newKey, from);
@@ -147,18 +149,10 @@ describe("liveness: no participant, outsider or crash stops settlement", () => {
     const escrow = ((await s.read("payers", [s.address("payerA")])) as bigint[])[2] as bigint;
     await s.send("payerA", "requestWithdrawal", [escrow]);
     // Prevention: no new event of that payer is accepted against the escrow it is taking out.
-    await waitFor(
-      async () =>
-        s
-          .payer("payerA", undefined, { seq: 3n, head: a.head })
-          .submitMany([ev(1n, 1n)])
-          .then(
-            () => false,
-            (e: { code?: string }) => e.code === "INSUFFICIENT_ESCROW",
-          ),
-      10_000,
-      "new events refused",
-    );
+    await s.caughtUp();
+    await expect(
+      s.payer("payerA", undefined, { seq: 3n, head: a.head }).submitMany([ev(1n, 1n)]),
+    ).rejects.toMatchObject({ code: "INSUFFICIENT_ESCROW" });
     await s.increaseTime(DELAY + 1);
     await s.send("payerA", "withdraw", []);
     // The operator role reaches the sequencer's key: the backlog settles.
