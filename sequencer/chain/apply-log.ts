@@ -1,6 +1,7 @@
 import { decodeEventLog, type Log } from "viem";
 import { unpackWords } from "../../core/packing.ts";
 import type { CircuitParams } from "../../core/params.ts";
+import type { BatchCalldata } from "../../prover/calldata.ts";
 import type { InMemoryChainView } from "../chain-state.ts";
 import { rollupAbi } from "./rollup-abi.ts";
 
@@ -24,17 +25,6 @@ export type ChainChange =
   | { kind: "asset"; assetId: bigint };
 
 type Args = Record<string, unknown>;
-
-/** The `batch` argument of BatchSettled as viem decodes it (the settlement's BatchData). */
-export interface SettledBatchArgs {
-  eventsRoot: bigint;
-  payers: readonly `0x${string}`[];
-  oldHeads: readonly bigint[];
-  newHeads: readonly bigint[];
-  assetIds: readonly bigint[];
-  splitHashes: readonly bigint[];
-  packed: readonly bigint[];
-}
 
 /** The rollup's event in a log, or undefined for a log that is not one (e.g. a library's). */
 export function decodeRollupLog(log: Log): { eventName: string; args: Args } | undefined {
@@ -161,7 +151,8 @@ function applySettlement(
   a: Args,
   log: Log,
 ): ChainSettlement {
-  const batch = a.batch as SettledBatchArgs;
+  // The `batch` argument is the settlement's BatchData, decoded as it was encoded.
+  const batch = a.batch as BatchCalldata;
   const payers = batch.payers.map((p) => BigInt(p));
   const newHeads = [...batch.newHeads];
   const { debits, credits, recipientIds } = unpackWords(params, batch.packed);

@@ -107,12 +107,20 @@ export class ChainWatcher {
       if (at.next > safe) return applied;
       await this.checkNoReorg(at);
       const to = at.next + this.o.maxRange - 1n < safe ? at.next + this.o.maxRange - 1n : safe;
+      // The range's last block is read before and after its logs: if it changed in between, the
+      // logs may be of a chain that is gone, and the range is read again at the next poll.
+      const block = await this.o.client.getBlock({ blockNumber: to });
       const logs = await this.o.client.getLogs({
         address: this.o.rollup,
         fromBlock: at.next,
         toBlock: to,
       });
-      const block = await this.o.client.getBlock({ blockNumber: to });
+      const still = await this.o.client.getBlock({ blockNumber: to });
+      if (still.hash !== block.hash)
+        throw new RoyaltyError(
+          "CHAIN_MOVED",
+          `block ${to} changed from ${block.hash} to ${still.hash} while its logs were read; reading the range again`,
+        );
       const gasUsed = new Map<`0x${string}`, bigint>();
       for (const log of logs) {
         if (decodeRollupLog(log)?.eventName !== "BatchSettled" || !log.transactionHash) continue;

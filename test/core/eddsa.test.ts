@@ -1,4 +1,3 @@
-import { buildBabyjub } from "circomlibjs";
 import { describe, expect, it } from "vitest";
 import {
   IDENTITY_POINT,
@@ -13,19 +12,12 @@ import {
   verifyHeadSignature,
 } from "../../core/index.ts";
 import { expectInvalid, refHash } from "./helpers.ts";
-import { smallOrderPoints } from "./small-order.ts";
+import { babyJub, fromPoint, GENERATOR, smallOrderPoints, toPoint } from "./small-order.ts";
 
 // @zk-kit/eddsa-poseidon is not a dependency of this project, so there is no cross-check against
 // it here; instead the verification equation is recomputed below from Baby Jubjub primitives.
 
-/** A second Baby Jubjub instance, so expected curve arithmetic does not come from core/eddsa.ts. */
-const babyJub = await buildBabyjub();
-const F = babyJub.F;
-type Point = [Uint8Array, Uint8Array];
-const toPoint = (p: readonly [bigint, bigint]): Point => [F.e(p[0]), F.e(p[1])];
-const fromPoint = (p: Point): [bigint, bigint] => [F.toObject(p[0]), F.toObject(p[1])];
-/** Baby Jubjub's full-group generator (order 8 * subOrder); not in the project's typings. */
-const GENERATOR = (babyJub as unknown as { Generator: Point }).Generator;
+// Expected curve arithmetic comes from a second Baby Jubjub instance (./small-order.ts), not core.
 
 const KEY_A = new Uint8Array(32).fill(1);
 const KEY_B = Uint8Array.from({ length: 32 }, (_, i) => i);

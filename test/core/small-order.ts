@@ -4,13 +4,14 @@ import { buildBabyjub } from "circomlibjs";
 import { expect } from "vitest";
 import { SNARK_FIELD } from "../../core/field.ts";
 
-const babyJub = await buildBabyjub();
+/** A Baby Jubjub instance of circomlibjs's own, so expected points do not come from core. */
+export const babyJub = await buildBabyjub();
 const F = babyJub.F;
-type Point = [Uint8Array, Uint8Array];
-const toPoint = (p: readonly [bigint, bigint]): Point => [F.e(p[0]), F.e(p[1])];
-const fromPoint = (p: Point): [bigint, bigint] => [F.toObject(p[0]), F.toObject(p[1])];
+export type Point = [Uint8Array, Uint8Array];
+export const toPoint = (p: readonly [bigint, bigint]): Point => [F.e(p[0]), F.e(p[1])];
+export const fromPoint = (p: Point): [bigint, bigint] => [F.toObject(p[0]), F.toObject(p[1])];
 /** Baby Jubjub's full-group generator (order 8 * subOrder); not in the project's typings. */
-const GENERATOR = (babyJub as unknown as { Generator: Point }).Generator;
+export const GENERATOR = (babyJub as unknown as { Generator: Point }).Generator;
 const IDENTITY: [bigint, bigint] = [0n, 1n];
 const same = (a: readonly bigint[], b: readonly bigint[]) => a[0] === b[0] && a[1] === b[1];
 

@@ -1,8 +1,7 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { createPublicClient, createWalletClient, http } from "viem";
@@ -16,54 +15,17 @@ import { deployCommand } from "../../scripts/commands/deploy.ts";
 import { PROJECT_ROOT } from "../../scripts/setup/paths.ts";
 import { RoyaltyClient } from "../../sdk/index.ts";
 import { rollupAbi } from "../../sequencer/chain/rollup-abi.ts";
-import { prepare } from "../contracts/fixture.ts";
+import { hardhatNode, KEYS, killAll, startProcess } from "./liveness/harness.ts";
 
-// Hardhat's default accounts 0 and 1: public test keys, funded on every local Hardhat node.
-const DEPLOYER = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-const PAYER = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-const SUBMITTER = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
+const DEPLOYER = KEYS.deployer;
+const PAYER = KEYS.payerA;
+const SUBMITTER = KEYS.operator;
 const run = promisify(execFile);
-const children: ChildProcess[] = [];
-// Child processes log here (pino JSON), for a failing run to be read afterwards.
-const LOG = join(tmpdir(), "royalty-chain-integration.log");
-afterAll(() => {
-  for (const c of children) c.kill("SIGKILL");
-});
-
-async function startProcess(
-  args: string[],
-  ready: (line: string) => string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<string> {
-  const child = spawn(process.execPath, args, {
-    cwd: PROJECT_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-    env,
-  });
-  child.stderr?.on("data", (chunk: Buffer) => appendFileSync(LOG, chunk));
-  children.push(child);
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const found = ready(line);
-    if (found) return found;
-  }
-  throw new Error(`${args.join(" ")} exited before it was ready`);
-}
+afterAll(() => killAll());
 
 describe("sequencer with the chain watcher on a local Hardhat node over HTTP", () => {
   it("should accept a signed event from a payer registered and funded on chain, and refuse an unknown one", async () => {
-    await prepare();
-    const port = 20_000 + Math.floor(Math.random() * 10_000);
-    const rpc = await startProcess(
-      [
-        join(PROJECT_ROOT, "node_modules/hardhat/dist/src/cli.js"),
-        "node",
-        "--hostname",
-        "127.0.0.1",
-        "--port",
-        String(port),
-      ],
-      (line) => (line.includes("Started HTTP") ? `http://127.0.0.1:${port}` : undefined),
-    );
+    const rpc = await hardhatNode();
     const out = join(mkdtempSync(join(tmpdir(), "royalty-seq-chain-")), "deployment.json");
     process.env.ROYALTY_DEPLOYER_KEY = DEPLOYER;
     await deployCommand({
@@ -100,7 +62,7 @@ describe("sequencer with the chain watcher on a local Hardhat node over HTTP", (
     }
 
     const dbDir = mkdtempSync(join(tmpdir(), "royalty-seq-db-"));
-    const url = await startProcess(
+    const { found: url } = await startProcess(
       [
         "--import",
         "tsx",

@@ -92,4 +92,59 @@ describe("ChainWatcher", () => {
     expect(delays.length).toBeGreaterThanOrEqual(2);
     expect(delays[1]).toBeGreaterThan(delays[0] as number);
   });
+
+  it("should apply only confirmed blocks, see nothing of a reorg above them, and stop on a reorg below them", async () => {
+    const s = await deployScenario();
+    const rpc = (method: string, params: unknown[] = []) =>
+      s.connection.provider.request({ method, params });
+    const view = new InMemoryChainView(s.chainId, s.domain);
+    const fatal: string[] = [];
+    const watcher = new ChainWatcher({
+      client: s.publicClient,
+      rollup: s.rollup.address,
+      sink: sinkFor(view).lifecycle,
+      fromBlock: 0n,
+      confirmations: 2n,
+      onFatal: (e) => fatal.push(e.code),
+    });
+    const b = s.payers[1]!;
+    const escrowOfB = () => view.payer(BigInt(b.address))?.escrow;
+    const asB = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, {
+      client: { wallet: s.wallets.payerB },
+    });
+    await rpc("evm_mine");
+    await rpc("evm_mine");
+    await watcher.catchUp();
+    const start = escrowOfB() as bigint;
+    expect(watcher.nextBlock).toBe((await s.publicClient.getBlockNumber()) - 1n);
+
+    // A deposit one block deep is not applied yet; a reorg then replaces it with another one.
+    const shallow = await rpc("evm_snapshot");
+    await asB.write.deposit([5n], { value: 5n });
+    await watcher.catchUp();
+    expect(escrowOfB()).toBe(start);
+    await rpc("evm_revert", [shallow]);
+    await rpc("evm_increaseTime", [7]);
+    await asB.write.deposit([7n], { value: 7n });
+    await rpc("evm_mine");
+    await rpc("evm_mine");
+    await watcher.catchUp();
+    expect(escrowOfB()).toBe(start + 7n);
+
+    // A reorg that replaces a block already applied: the watcher stops and says why.
+    const deep = await rpc("evm_snapshot");
+    await asB.write.deposit([11n], { value: 11n });
+    for (let i = 0; i < 3; i++) await rpc("evm_mine");
+    await watcher.catchUp();
+    expect(escrowOfB()).toBe(start + 18n);
+    await rpc("evm_revert", [deep]);
+    await rpc("evm_increaseTime", [13]);
+    for (let i = 0; i < 6; i++) await rpc("evm_mine");
+    await expect(watcher.catchUp()).rejects.toMatchObject({ code: "REORG_TOO_DEEP" });
+    watcher.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fatal).toEqual(["REORG_TOO_DEEP"]);
+    expect(watcher.error?.code).toBe("REORG_TOO_DEEP");
+    watcher.stop();
+  });
 });

@@ -73,10 +73,10 @@ export async function endScenario(): Promise<void> {
   await s.release();
 }
 
-async function startProcess(
+export async function startProcess(
   args: string[],
   ready: (line: string) => string | undefined,
-  env: NodeJS.ProcessEnv,
+  env: NodeJS.ProcessEnv = process.env,
   onStderr?: (line: string) => void,
 ): Promise<{ child: ChildProcess; found: string }> {
   const child = spawn(process.execPath, args, {
