@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-/// @notice Minimal ERC-20 for tests only: anyone can mint; `setFeeBps` makes it a fee-on-transfer
-///         token (the fee is burned), as some real tokens are.
+/// @notice Minimal ERC-20 for tests only: anyone can mint.
 contract MockERC20 {
     string public name = "Mock Royalty Token";
     string public symbol = "MRT";
@@ -10,7 +9,6 @@ contract MockERC20 {
     uint256 public totalSupply;
     mapping(address => uint256) public balanceOf;
     mapping(address => mapping(address => uint256)) public allowance;
-    uint256 public feeBps;
 
     event Transfer(address indexed from, address indexed to, uint256 value);
     event Approval(address indexed owner, address indexed spender, uint256 value);
@@ -19,10 +17,6 @@ contract MockERC20 {
         balanceOf[to] += amount;
         totalSupply += amount;
         emit Transfer(address(0), to, amount);
-    }
-
-    function setFeeBps(uint256 bps) external {
-        feeBps = bps;
     }
 
     function approve(address spender, uint256 amount) external returns (bool) {
@@ -44,12 +38,10 @@ contract MockERC20 {
         return true;
     }
 
-    function _move(address from, address to, uint256 amount) private {
+    function _move(address from, address to, uint256 amount) internal virtual {
         require(balanceOf[from] >= amount, "balance");
-        uint256 fee = (amount * feeBps) / 10_000;
         balanceOf[from] -= amount;
-        balanceOf[to] += amount - fee;
-        totalSupply -= fee;
-        emit Transfer(from, to, amount - fee);
+        balanceOf[to] += amount;
+        emit Transfer(from, to, amount);
     }
 }

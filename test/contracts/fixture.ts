@@ -35,7 +35,8 @@ export interface Party {
  */
 export async function deployScenario(
   options: {
-    erc20?: boolean;
+    /** an ERC-20 deployment; "fee-on-transfer": one whose transfers burn a fee */
+    erc20?: boolean | "fee-on-transfer";
     chainType?: "l1" | "op";
     escrow?: bigint;
     forcedSettlementDelay?: number;
@@ -49,7 +50,15 @@ export async function deployScenario(
     (typeof wallets)[0],
     ...typeof wallets,
   ];
-  const tokenContract = options.erc20 ? await viem.deployContract("MockERC20") : undefined;
+  // A fee-on-transfer token is a MockERC20 too: the scenario drives both through its interface.
+  const tokenContract = options.erc20
+    ? await viem.getContractAt(
+        "MockERC20",
+        options.erc20 === "fee-on-transfer"
+          ? (await viem.deployContract("FeeOnTransferToken")).address
+          : (await viem.deployContract("MockERC20")).address,
+      )
+    : undefined;
   const { rollup, verifier } = await deployRollup(viem, {
     params,
     token: tokenContract?.address ?? ETH,

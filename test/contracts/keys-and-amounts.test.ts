@@ -78,9 +78,10 @@ describe("RoyaltyRollup deposit bounds (ETH)", () => {
 
 describe("RoyaltyRollup deposits of a fee-on-transfer token", () => {
   it("should credit the escrow with what arrived, not with the amount asked", async () => {
-    const s = await deployScenario({ erc20: true, escrow: 10_000n });
+    const s = await deployScenario({ erc20: "fee-on-transfer", escrow: 10_000n });
     const token = s.token!;
-    await token.write.setFeeBps([100n]); // 1% of every transfer is burned
+    const feeToken = await s.viem.getContractAt("FeeOnTransferToken", token.address);
+    await feeToken.write.setFeeBps([100n]); // 1% of every transfer is burned
     const payer = s.wallets.payerA;
     await token.write.mint([payer.account.address, 5000n]);
     const asPayerToken = await s.viem.getContractAt("MockERC20", token.address, {
