@@ -1,17 +1,28 @@
+import { availableParallelism } from "node:os";
 import type { ProverArtifacts } from "./groth16.ts";
 import { type ProofRequest, type ProveJob, type ProveResult, proveJobOf } from "./jobs.ts";
+import { type ProverEngine, resolveEngine } from "./native/index.ts";
 import proveJob from "./prove-job.ts";
 import type { Prover } from "./prover.ts";
 
 /**
- * One proof at a time, each on snarkjs's own pool of worker threads (one per core): the other
- * prover configuration of DESIGN §9, next to ProverPool's several single-threaded proofs at once.
- * The calling thread only coordinates, so the sequencer's API stays responsive while it proves.
- * Later batches wait their turn in order; a failure comes back as a result, as from the pool.
+ * One proof at a time on every core: the native prover's threads, or snarkjs's own pool of
+ * worker threads (one per core). The other prover configuration of DESIGN §9, next to
+ * ProverPool's several single-threaded proofs at once. The calling thread only coordinates
+ * (and computes witnesses), so the sequencer's API stays responsive while it proves. Later
+ * batches wait their turn in order; a failure comes back as a result, as from the pool.
  */
 export class MultiThreadProver implements Prover {
   private tail: Promise<unknown> = Promise.resolve();
   private pending = 0;
+  /** the engine this prover proves with */
+  readonly engine: ProverEngine;
+  private readonly threads: number;
+
+  constructor(options: { engine?: ProverEngine | "auto"; threads?: number } = {}) {
+    this.engine = resolveEngine(options.engine);
+    this.threads = options.threads ?? availableParallelism();
+  }
 
   prove(
     batchNumber: number,
@@ -23,7 +34,9 @@ export class MultiThreadProver implements Prover {
 
   run(job: ProveJob): Promise<ProveResult> {
     this.pending++;
-    const result = this.tail.then(() => proveJob(job, { singleThread: false }));
+    const result = this.tail.then(() =>
+      proveJob(job, { singleThread: false, engine: this.engine, threads: this.threads }),
+    );
     this.tail = result.catch(() => undefined);
     return result.finally(() => {
       this.pending--;

@@ -3,26 +3,40 @@ import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { ProverArtifacts } from "./groth16.ts";
 import { type ProofRequest, type ProveJob, type ProveResult, proveJobOf } from "./jobs.ts";
+import { type ProverEngine, resolveEngine } from "./native/index.ts";
 import type { Prover } from "./prover.ts";
 
 export interface ProverPoolOptions {
   /** worker threads, each proving one batch at a time single-threaded (default: cores) */
   workers?: number;
+  /** default "auto": the native prover where it built, else snarkjs (said once in the log) */
+  engine?: ProverEngine | "auto";
+  /** native engine only: threads of each proof (default 1: one proof per worker per core) */
+  threadsPerProof?: number;
 }
 
 /**
- * Proves batches in parallel on worker threads. snarkjs's web-worker shim treats every worker
- * thread as one of its own and loads `workerData.mod` in it (TOOLCHAIN.md); an empty data-URL
- * module satisfies it without side effects.
+ * Proves batches in parallel on worker threads, with the native prover (prover/native) or
+ * snarkjs. snarkjs's web-worker shim treats every worker thread as one of its own and loads
+ * `workerData.mod` in it (TOOLCHAIN.md); an empty data-URL module satisfies it without side
+ * effects.
  */
 export class ProverPool implements Prover {
   private readonly piscina: Piscina;
+  /** the engine this pool proves with */
+  readonly engine: ProverEngine;
 
   constructor(options: ProverPoolOptions = {}) {
     const workers = options.workers ?? availableParallelism();
+    this.engine = resolveEngine(options.engine);
     this.piscina = new Piscina({
       filename: fileURLToPath(new URL("./worker.mjs", import.meta.url)),
-      workerData: { mod: "data:text/javascript,", type: "module", name: "royalty-prover" },
+      workerData: {
+        mod: "data:text/javascript,",
+        type: "module",
+        name: "royalty-prover",
+        nativeThreads: options.threadsPerProof ?? 1,
+      },
       minThreads: workers,
       maxThreads: workers,
       // One proof per worker at a time: proofs are CPU-bound, queueing beats oversubscription.
@@ -41,7 +55,7 @@ export class ProverPool implements Prover {
 
   /** A job as plain data: what a queue prover receives, without the rest of a BuiltBatch. */
   run(job: ProveJob): Promise<ProveResult> {
-    return this.piscina.run(job) as Promise<ProveResult>;
+    return this.piscina.run(job, { name: this.engine }) as Promise<ProveResult>;
   }
 
   get queued(): number {

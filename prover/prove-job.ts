@@ -1,20 +1,30 @@
 import * as snarkjs from "snarkjs";
 import { RoyaltyError } from "../core/errors.ts";
 import type { ProveJob, ProveResult } from "./jobs.ts";
+import { nativeProve, type ProverEngine } from "./native/index.ts";
 import { encodeWtns, loadWitnessCalculator } from "./witness.ts";
 
 type Calculator = Awaited<ReturnType<typeof loadWitnessCalculator>>;
 const calculators = new Map<string, Promise<Calculator>>();
 
+export interface ProveJobOptions {
+  /** snarkjs: one thread, or its own pool of one worker per core */
+  singleThread: boolean;
+  /** default snarkjs; "native" is prover/native (the caller checked that it loads) */
+  engine?: ProverEngine;
+  /** native engine: threads for this proof (default 1) */
+  threads?: number;
+}
+
 /**
  * One proof in a worker thread. Never throws: a failure comes back as a result with a code, so
  * the pool keeps its worker and the caller decides to retry (the batch stays in the store).
  * snarkjs runs single-threaded here: several workers prove several batches at once instead of
- * nesting thread pools (TOOLCHAIN.md).
+ * nesting thread pools (TOOLCHAIN.md). The native engine takes `threads` threads of its own.
  */
 export default async function proveJob(
   job: ProveJob,
-  options: { singleThread: boolean } = { singleThread: true },
+  options: ProveJobOptions = { singleThread: true },
 ): Promise<ProveResult> {
   try {
     const t0 = performance.now();
@@ -25,12 +35,15 @@ export default async function proveJob(
     }
     const witness = await (await calculator)(job.input);
     const t1 = performance.now();
-    const { proof, publicSignals } = await snarkjs.groth16.prove(
-      job.zkey,
-      { type: "mem", data: encodeWtns(witness) },
-      undefined,
-      { singleThread: options.singleThread },
-    );
+    const { proof, publicSignals } =
+      options.engine === "native"
+        ? await nativeProve(job.zkey, witness, { threads: options.threads ?? 1 })
+        : await snarkjs.groth16.prove(
+            job.zkey,
+            { type: "mem", data: encodeWtns(witness) },
+            undefined,
+            { singleThread: options.singleThread },
+          );
     const t2 = performance.now();
     const signals = (publicSignals as string[]).map(String);
     if (signals.some((s, i) => s !== job.expectedPublicSignals[i])) {

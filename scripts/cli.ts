@@ -103,6 +103,14 @@ program
       .choices(["1", "all"])
       .default("1"),
   )
+  .addOption(
+    new Option(
+      "--prover-engine <engine>",
+      "Groth16 engine: native (prover/native, C++), snarkjs (wasm), or auto: native where it built, else snarkjs (said in the log)",
+    )
+      .choices(["auto", "native", "snarkjs"])
+      .default("auto"),
+  )
   .option("--threads <n>", "ingest crypto worker threads (0: on the event loop)")
   .option("--max-wait-ms <ms>", "longest an event waits for its batch", "2000")
   .option("--no-batcher", "accept events but cut no batches")
@@ -140,6 +148,14 @@ program
     "--threads-per-proof <1|all>",
     "1: --workers single-threaded proofs at once; all: one proof at a time on every core",
     "1",
+  )
+  .addOption(
+    new Option(
+      "--prover-engine <engine>",
+      "Groth16 engine: native (prover/native, C++), snarkjs (wasm), or auto: native where it built, else snarkjs (said in the log)",
+    )
+      .choices(["auto", "native", "snarkjs"])
+      .default("auto"),
   )
   .option("--queue <name>", "BullMQ queue (default: royalty-prove-<set>)")
   .option(

@@ -7,6 +7,7 @@ import { RoyaltyError } from "../core/errors.ts";
 import { domainOf } from "../core/event.ts";
 import type { CircuitParams } from "../core/params.ts";
 import { MultiThreadProver } from "../prover/multi-thread-prover.ts";
+import type { ProverEngine } from "../prover/native/index.ts";
 import { ProverPool } from "../prover/pool.ts";
 import type { Prover } from "../prover/prover.ts";
 import { QueueProver } from "../prover/queue.ts";
@@ -49,6 +50,8 @@ export interface SequencerOptions {
    * (`royalty bench prove`); "all": one proof at a time on snarkjs's threads, the lowest latency
    */
   threadsPerProof?: "1" | "all";
+  /** Groth16 engine of the provers in this process (default auto: native where it built) */
+  proverEngine?: ProverEngine | "auto";
   /** Redis URL: send proofs to `royalty prover` processes through BullMQ instead (overrides provers) */
   redis?: string;
   /** BullMQ queue name (default royalty-prove-<set>) */
@@ -86,8 +89,9 @@ export async function runSequencer(o: SequencerOptions) {
     : !o.provers
       ? undefined
       : o.threadsPerProof === "all"
-        ? new MultiThreadProver()
-        : new ProverPool({ workers: o.provers });
+        ? new MultiThreadProver({ engine: o.proverEngine })
+        : new ProverPool({ workers: o.provers, engine: o.proverEngine });
+  if (prover && "engine" in prover) logger.info({ engine: prover.engine }, "prover engine");
   const store = new SqliteStore(o.db);
   const metrics = new Metrics();
   let chain: InMemoryChainView;

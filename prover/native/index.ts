@@ -116,3 +116,23 @@ export async function nativeProve(
 ): Promise<NativeProof> {
   return requireNativeProver().prove(nativeKey(zkeyPath, options.threads), witness, options);
 }
+
+/** Which Groth16 prover computes proofs: the native addon, or snarkjs (wasm). */
+export type ProverEngine = "native" | "snarkjs";
+
+let fallbackWarned = false;
+
+/**
+ * The engine to use when asked for `wanted` (default: the fastest that built). Asking for the
+ * native one where it did not build gives snarkjs, and says so once per process.
+ */
+export function resolveEngine(wanted: ProverEngine | "auto" = "auto"): ProverEngine {
+  if (wanted === "snarkjs") return "snarkjs";
+  const status = nativeProver();
+  if (status.ok) return "native";
+  if (!fallbackWarned) {
+    fallbackWarned = true;
+    console.warn(`native prover unavailable (${status.reason}); proving with snarkjs`);
+  }
+  return "snarkjs";
+}

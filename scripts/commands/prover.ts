@@ -11,6 +11,7 @@ export interface ProverCommandOptions {
   params: string;
   workers?: string;
   threadsPerProof: string;
+  proverEngine: "auto" | "native" | "snarkjs";
   queue?: string;
   lockMs: string;
   graceMs: string;
@@ -41,7 +42,9 @@ export async function proverCommand(o: ProverCommandOptions): Promise<void> {
   const multi = o.threadsPerProof === "all";
   const workers = multi ? 1 : Number(o.workers ?? availableParallelism());
   const logger = pino({ level: "info" }, pino.destination(2));
-  const pool = multi ? new MultiThreadProver() : new ProverPool({ workers });
+  const engine = o.proverEngine;
+  const pool = multi ? new MultiThreadProver({ engine }) : new ProverPool({ workers, engine });
+  logger.info({ engine: pool.engine }, "prover engine");
   let worker: Awaited<ReturnType<typeof startQueueWorker>>;
   try {
     worker = await startQueueWorker({

@@ -13,6 +13,7 @@ export interface SequencerCommandOptions {
   host: string;
   provers: string;
   threadsPerProof: "1" | "all";
+  proverEngine: "auto" | "native" | "snarkjs";
   threads?: string;
   maxWaitMs: string;
   batcher: boolean;
@@ -60,6 +61,7 @@ export async function sequencerCommand(o: SequencerCommandOptions): Promise<void
     watcherPollMs: Number(o.watcherPollMs),
     provers: Number(o.provers),
     threadsPerProof: o.threadsPerProof,
+    proverEngine: o.proverEngine,
     redis: o.redis ?? process.env.ROYALTY_REDIS_URL,
     proverQueue: o.proverQueue,
     maxWaitMs: Number(o.maxWaitMs),

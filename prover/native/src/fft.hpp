@@ -8,6 +8,7 @@
 // permutation pass is needed and the result is in snarkjs's order.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
@@ -67,16 +68,24 @@ inline std::vector<Fr> powers(const Fr& x, size_t count) {
 struct Domain {
   int power = 0;
   size_t n = 0;
-  std::vector<Fr> tw;     // w^j, j < n/2
-  std::vector<Fr> itw;    // w^-j, j < n/2
+  std::vector<Fr> tw;     // per stage of span len: w_len^j for j < len/2, at [len/2 - 1 + j]
+  std::vector<Fr> itw;    // the same for w^-1
   std::vector<Fr> coset;  // inc^bitrev(p) / n, p < n
 
   Domain() = default;
   explicit Domain(int pw) : power(pw), n((size_t)1 << pw) {
     if (pw < 1 || pw >= FR_TWO_ADICITY) throw std::invalid_argument("domain size out of range");
     Fr w = fr_root_of_unity(pw);
-    tw = powers(w, n / 2);
-    itw = powers(w.inv(), n / 2);
+    std::vector<Fr> wp = powers(w, n / 2), iwp = powers(w.inv(), n / 2);
+    tw.resize(n);
+    itw.resize(n);
+    for (size_t len = 2; len <= n; len <<= 1) {
+      const size_t stride = n / len;
+      for (size_t j = 0; j < len / 2; j++) {
+        tw[len / 2 - 1 + j] = wp[j * stride];
+        itw[len / 2 - 1 + j] = iwp[j * stride];
+      }
+    }
     Fr inc = fr_root_of_unity(pw + 1);
     std::vector<Fr> incp = powers(inc, n);
     Fr ninv = Fr::from_u64(n).inv();
@@ -84,36 +93,85 @@ struct Domain {
     for (size_t p = 0; p < n; p++) coset[p] = incp[bit_reverse((uint32_t)p, pw)] * ninv;
   }
 
+  /** Sub-FFTs of this many elements fit in L2 and are done start to finish one at a time. */
+  static constexpr size_t BLOCK = (size_t)1 << 13;
+
+  /** One DIF stage of butterfly span `len` over a[0, count), twiddles from the stage's table. */
+  void dif_stage(Fr* a, size_t count, size_t len, const std::vector<Fr>& table) const {
+    const size_t half = len / 2;
+    const Fr* t = table.data() + half - 1;
+    for (size_t s = 0; s < count; s += len) {
+      Fr* x = a + s;
+      Fr* y = x + half;
+      Fr u = x[0], v = y[0];
+      x[0] = u + v;
+      y[0] = u - v;
+      for (size_t j = 1; j < half; j++) {
+        u = x[j];
+        v = y[j];
+        x[j] = u + v;
+        y[j] = (u - v) * t[j];
+      }
+    }
+  }
+
+  void dit_stage(Fr* a, size_t count, size_t len, const std::vector<Fr>& table) const {
+    const size_t half = len / 2;
+    const Fr* t = table.data() + half - 1;
+    for (size_t s = 0; s < count; s += len) {
+      Fr* x = a + s;
+      Fr* y = x + half;
+      Fr u = x[0], v = y[0];
+      x[0] = u + v;
+      y[0] = u - v;
+      for (size_t j = 1; j < half; j++) {
+        u = x[j];
+        v = y[j] * t[j];
+        x[j] = u + v;
+        y[j] = u - v;
+      }
+    }
+  }
+
+  /** A stage wider than BLOCK, its butterflies split across threads. */
+  template <bool DIF>
+  void wide_stage(Fr* a, size_t len, const std::vector<Fr>& table, int threads) const {
+    const size_t half = len / 2;
+    const Fr* t = table.data() + half - 1;
+    const int lh = __builtin_ctzll(half);
+    parallel_ranges(n / 2, threads, [&](size_t begin, size_t end) {
+      for (size_t k = begin; k < end; k++) {
+        size_t j = k & (half - 1), s = (k >> lh) << (lh + 1);
+        Fr u = a[s + j], v = a[s + j + half];
+        if (DIF) {
+          a[s + j] = u + v;
+          a[s + j + half] = (u - v) * t[j];
+        } else {
+          v = v * t[j];
+          a[s + j] = u + v;
+          a[s + j + half] = u - v;
+        }
+      }
+    });
+  }
+
   /** Decimation in frequency with twiddle table t: natural in, bit-reversed out, unscaled. */
   void dif(Fr* a, const std::vector<Fr>& t, int threads) const {
-    for (size_t len = n; len >= 2; len >>= 1) {
-      const size_t half = len / 2, stride = n / len;
-      const int lh = __builtin_ctzll(half);
-      parallel_ranges(n / 2, threads, [&](size_t begin, size_t end) {
-        for (size_t k = begin; k < end; k++) {
-          size_t j = k & (half - 1), s = (k >> lh) << (lh + 1);
-          Fr u = a[s + j], v = a[s + j + half];
-          a[s + j] = u + v;
-          a[s + j + half] = (u - v) * t[j * stride];
-        }
-      });
-    }
+    size_t len = n;
+    for (; len > BLOCK; len >>= 1) wide_stage<true>(a, len, t, threads);
+    const size_t block = len;
+    parallel_for(n / block, threads, [&](size_t i) {
+      for (size_t l = block; l >= 2; l >>= 1) dif_stage(a + i * block, block, l, t);
+    });
   }
 
   /** Decimation in time with twiddle table t: bit-reversed in, natural out, unscaled. */
   void dit(Fr* a, const std::vector<Fr>& t, int threads) const {
-    for (size_t len = 2; len <= n; len <<= 1) {
-      const size_t half = len / 2, stride = n / len;
-      const int lh = __builtin_ctzll(half);
-      parallel_ranges(n / 2, threads, [&](size_t begin, size_t end) {
-        for (size_t k = begin; k < end; k++) {
-          size_t j = k & (half - 1), s = (k >> lh) << (lh + 1);
-          Fr u = a[s + j], v = a[s + j + half] * t[j * stride];
-          a[s + j] = u + v;
-          a[s + j + half] = u - v;
-        }
-      });
-    }
+    const size_t block = std::min(n, BLOCK);
+    parallel_for(n / block, threads, [&](size_t i) {
+      for (size_t l = 2; l <= block; l <<= 1) dit_stage(a + i * block, block, l, t);
+    });
+    for (size_t len = block * 2; len <= n; len <<= 1) wide_stage<false>(a, len, t, threads);
   }
 
   /** Values on the domain (natural order) -> values on the coset inc * w^k (natural order). */

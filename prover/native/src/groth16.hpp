@@ -300,7 +300,8 @@ inline Proof prove(const Zkey& z, const std::vector<u64>& witness, const u64* r,
   const u64* w = witness.data();
   std::vector<u64> h = h_scalars(z, w, threads);
 
-  MsmPlan plan_w(w, z.n_vars, threads);
+  // One plan (digits) for A, B1 and B2, sized for B2: G2's buckets cost about twice G1's.
+  MsmPlan plan_w(w, z.n_vars, threads, 0, 48.0);
   G1P pa = msm(plan_w, z.A.data(), threads);
   G1P pb1 = msm(plan_w, z.B1.data(), threads);
   G2P pb = msm(plan_w, z.B2.data(), threads);
