@@ -12,6 +12,16 @@ import { verifyCommand } from "./commands/verify.ts";
 import { demoCommand } from "./demo/demo.ts";
 import { gasReportCommand } from "./gas/gas-report.ts";
 
+/** `--prover-engine`, the same on `royalty sequencer` and `royalty prover`. */
+function proverEngineOption(): Option {
+  return new Option(
+    "--prover-engine <engine>",
+    "Groth16 engine: native (prover/native, C++), snarkjs (wasm), or auto: native where it built, else snarkjs (said in the log)",
+  )
+    .choices(["auto", "native", "snarkjs"])
+    .default("auto");
+}
+
 const program = new Command()
   .name("royalty")
   .description("Zero-knowledge royalty rollup: setup, proving, deployment and verification")
@@ -103,14 +113,7 @@ program
       .choices(["1", "all"])
       .default("1"),
   )
-  .addOption(
-    new Option(
-      "--prover-engine <engine>",
-      "Groth16 engine: native (prover/native, C++), snarkjs (wasm), or auto: native where it built, else snarkjs (said in the log)",
-    )
-      .choices(["auto", "native", "snarkjs"])
-      .default("auto"),
-  )
+  .addOption(proverEngineOption())
   .option("--threads <n>", "ingest crypto worker threads (0: on the event loop)")
   .option("--max-wait-ms <ms>", "longest an event waits for its batch", "2000")
   .option("--no-batcher", "accept events but cut no batches")
@@ -149,14 +152,7 @@ program
     "1: --workers single-threaded proofs at once; all: one proof at a time on every core",
     "1",
   )
-  .addOption(
-    new Option(
-      "--prover-engine <engine>",
-      "Groth16 engine: native (prover/native, C++), snarkjs (wasm), or auto: native where it built, else snarkjs (said in the log)",
-    )
-      .choices(["auto", "native", "snarkjs"])
-      .default("auto"),
-  )
+  .addOption(proverEngineOption())
   .option("--queue <name>", "BullMQ queue (default: royalty-prove-<set>)")
   .option(
     "--lock-ms <ms>",

@@ -198,3 +198,17 @@ export async function revertOf(call: Promise<unknown>): Promise<{ name: string; 
   }
   throw new Error("the call succeeded");
 }
+
+/** A settleBatch argument with no payer and no event, at the test set's sizes: an outsider's try. */
+export const EMPTY_TEST_BATCH = {
+  eventsRoot: 0n,
+  payers: [
+    "0x0000000000000000000000000000000000000000",
+    "0x0000000000000000000000000000000000000000",
+  ],
+  oldHeads: [0n, 0n],
+  newHeads: [0n, 0n],
+  assetIds: [0n, 0n],
+  splitHashes: [0n, 0n],
+  packed: [0n, 0n, 0n, 0n],
+} as const;

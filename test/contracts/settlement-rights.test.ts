@@ -3,7 +3,7 @@
 // whole settlement, so a batch sent through a relay reads the same as one sent directly.
 import { decodeEventLog, encodeFunctionData, getAddress, zeroAddress } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { deployScenario, increaseTime, prepare, revertOf } from "./fixture.ts";
+import { deployScenario, EMPTY_TEST_BATCH, increaseTime, prepare, revertOf } from "./fixture.ts";
 
 type Scenario = Awaited<ReturnType<typeof deployScenario>>;
 const DELAY = 1000;
@@ -99,15 +99,7 @@ describe("RoyaltyRollup settlement rights", () => {
 describe("RoyaltyRollup empty batches", () => {
   it("should refuse a batch without a payer from the operator and from anyone after the delay", async () => {
     const s = await deployScenario({ forcedSettlementDelay: DELAY });
-    const empty = {
-      eventsRoot: 0n,
-      payers: [zeroAddress, zeroAddress],
-      oldHeads: [0n, 0n],
-      newHeads: [0n, 0n],
-      assetIds: [0n, 0n],
-      splitHashes: [0n, 0n],
-      packed: [0n, 0n, 0n, 0n],
-    } as const;
+    const empty = EMPTY_TEST_BATCH;
     const proof = Array<bigint>(8).fill(0n) as unknown as readonly [
       bigint,
       bigint,

@@ -5,13 +5,14 @@
 // none needs the operator to act.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Abi, zeroAddress } from "viem";
+import type { Abi } from "viem";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { publicKeyOf } from "../../../core/eddsa.ts";
 import { proofCalldata } from "../../../prover/calldata.ts";
 import type { Groth16Proof } from "../../../prover/groth16.ts";
 import { samplePrivateKey } from "../../../prover/sample-batch.ts";
 import { PROJECT_ROOT } from "../../../scripts/setup/paths.ts";
+import { EMPTY_TEST_BATCH } from "../../contracts/fixture.ts";
 import {
   DELAY,
   endScenario,
@@ -179,15 +180,7 @@ describe("liveness: no participant, outsider or crash stops settlement", () => {
     expect(await s.revertOf("outsider", "registerPayer", [0n, 1n])).toBe(
       "RoyaltyRollup__SmallOrderKey",
     );
-    const empty = {
-      eventsRoot: 0n,
-      payers: [zeroAddress, zeroAddress],
-      oldHeads: [0n, 0n],
-      newHeads: [0n, 0n],
-      assetIds: [0n, 0n],
-      splitHashes: [0n, 0n],
-      packed: [0n, 0n, 0n, 0n],
-    };
+    const empty = EMPTY_TEST_BATCH;
     const proof = Array<bigint>(8).fill(0n);
     expect(await s.revertOf("outsider", "settleBatch", [1n, empty, proof])).toMatch(
       /RoyaltyRollup__(NotOperator|EmptyBatch)/,
