@@ -9,6 +9,7 @@ import { publicKeyOf } from "../../core/eddsa.ts";
 import { RoyaltyError } from "../../core/errors.ts";
 import { domainOf } from "../../core/event.ts";
 import { loadParams } from "../../core/params.ts";
+import { resolveEngine } from "../../prover/native/index.ts";
 import { samplePrivateKey } from "../../prover/sample-batch.ts";
 import { RoyaltyClient } from "../../sdk/index.ts";
 import { runSequencer } from "../../sequencer/run.ts";
@@ -94,7 +95,10 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
     await rollup.write.registerAsset([BigInt(9001 + a), parties, bps]);
   }
 
-  say("4/6 starting the sequencer (HTTP API, batcher, 2 prover threads, settlement submitter)");
+  const engine = resolveEngine();
+  say(
+    `4/6 starting the sequencer (HTTP API, batcher, 2 prover threads on the ${engine} Groth16 engine, settlement submitter)`,
+  );
   const logger = pino({ level: "warn" }, pino.destination(2));
   const sequencer = await runSequencer({
     db: join(mkdtempSync(join(tmpdir(), "royalty-demo-")), "sequencer.sqlite"),
@@ -187,7 +191,7 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
     ["batches", String(batches.length)],
     [
       "proof time per batch",
-      `${(proofSeconds.reduce((x, y) => x + y, 0) / batches.length).toFixed(1)} s average (batch cut to proof, 2 prover threads)`,
+      `${(proofSeconds.reduce((x, y) => x + y, 0) / batches.length).toFixed(1)} s average (batch cut to proof, 2 ${engine} prover threads)`,
     ],
     [
       "settlement gas per event",
