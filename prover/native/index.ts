@@ -132,7 +132,15 @@ export function resolveEngine(wanted: ProverEngine | "auto" = "auto"): ProverEng
   if (status.ok) return "native";
   if (!fallbackWarned) {
     fallbackWarned = true;
-    console.warn(`native prover unavailable (${status.reason}); proving with snarkjs`);
+    // One JSON line, like the processes' pino logs, on stderr.
+    console.warn(
+      JSON.stringify({
+        level: "warn",
+        code: "NATIVE_PROVER_UNAVAILABLE",
+        reason: status.reason,
+        msg: `native prover unavailable (${status.reason}); proving with snarkjs`,
+      }),
+    );
   }
   return "snarkjs";
 }

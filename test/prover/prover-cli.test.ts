@@ -113,11 +113,13 @@ describe.skipIf(!REDIS_URL)(`royalty prover process${skipNote}`, () => {
     const prover = await startProver(url, queue, (line) => {
       if (JSON.parse(line).msg === "proving") proving();
     });
+    // Listened for from the start: the process may exit while the proof is being checked.
+    const exited = once(prover, "exit");
     const result = sequencer.prove(3, artifacts, sampleBatch(params, { payers: 1 }));
     await started;
     prover.kill("SIGTERM");
     await expectValid(await result, 3);
-    const [code] = await once(prover, "exit");
+    const [code] = await exited;
     expect(code).toBe(0);
   });
 
@@ -128,13 +130,14 @@ describe.skipIf(!REDIS_URL)(`royalty prover process${skipNote}`, () => {
     const stopping = logged("stopping: finishing the jobs in flight");
     const released = logged("job released");
     const first = await startProver(url, queue, (line) => seen.get(JSON.parse(line).msg)?.());
+    const exited = once(first, "exit");
     const result = sequencer.prove(4, artifacts, sampleBatch(params, { events: 3 }));
     await proving;
     first.kill("SIGINT");
     await stopping; // two signals sent at once would arrive as one
     first.kill("SIGINT");
     await released;
-    const [code] = await once(first, "exit");
+    const [code] = await exited;
     expect(code).toBe(0);
     const second = await startProver(url, queue);
     await expectValid(await result, 4);
