@@ -96,8 +96,12 @@ struct Domain {
   /** Sub-FFTs of this many elements fit in L2 and are done start to finish one at a time. */
   static constexpr size_t BLOCK = (size_t)1 << 13;
 
-  /** One DIF stage of butterfly span `len` over a[0, count), twiddles from the stage's table. */
-  void dif_stage(Fr* a, size_t count, size_t len, const std::vector<Fr>& table) const {
+  /**
+   * One stage of butterfly span `len` over a[0, count), twiddles from the stage's table: DIF
+   * multiplies the difference by the twiddle, DIT the second input. Twiddle 0 is 1 (skipped).
+   */
+  template <bool DIF>
+  void block_stage(Fr* a, size_t count, size_t len, const std::vector<Fr>& table) const {
     const size_t half = len / 2;
     const Fr* t = table.data() + half - 1;
     for (size_t s = 0; s < count; s += len) {
@@ -108,27 +112,9 @@ struct Domain {
       y[0] = u - v;
       for (size_t j = 1; j < half; j++) {
         u = x[j];
-        v = y[j];
+        v = DIF ? y[j] : y[j] * t[j];
         x[j] = u + v;
-        y[j] = (u - v) * t[j];
-      }
-    }
-  }
-
-  void dit_stage(Fr* a, size_t count, size_t len, const std::vector<Fr>& table) const {
-    const size_t half = len / 2;
-    const Fr* t = table.data() + half - 1;
-    for (size_t s = 0; s < count; s += len) {
-      Fr* x = a + s;
-      Fr* y = x + half;
-      Fr u = x[0], v = y[0];
-      x[0] = u + v;
-      y[0] = u - v;
-      for (size_t j = 1; j < half; j++) {
-        u = x[j];
-        v = y[j] * t[j];
-        x[j] = u + v;
-        y[j] = u - v;
+        y[j] = DIF ? (u - v) * t[j] : u - v;
       }
     }
   }
@@ -161,7 +147,7 @@ struct Domain {
     for (; len > BLOCK; len >>= 1) wide_stage<true>(a, len, t, threads);
     const size_t block = len;
     parallel_for(n / block, threads, [&](size_t i) {
-      for (size_t l = block; l >= 2; l >>= 1) dif_stage(a + i * block, block, l, t);
+      for (size_t l = block; l >= 2; l >>= 1) block_stage<true>(a + i * block, block, l, t);
     });
   }
 
@@ -169,7 +155,7 @@ struct Domain {
   void dit(Fr* a, const std::vector<Fr>& t, int threads) const {
     const size_t block = std::min(n, BLOCK);
     parallel_for(n / block, threads, [&](size_t i) {
-      for (size_t l = 2; l <= block; l <<= 1) dit_stage(a + i * block, block, l, t);
+      for (size_t l = 2; l <= block; l <<= 1) block_stage<false>(a + i * block, block, l, t);
     });
     for (size_t len = block * 2; len <= n; len <<= 1) wide_stage<false>(a, len, t, threads);
   }
