@@ -87,28 +87,31 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
         data: log.data,
         topics: log.topics,
       }) as unknown as Decoded;
-      return [
-        { ...d, blockNumber: log.blockNumber as bigint, tx: log.transactionHash as `0x${string}` },
-      ];
+      return [{ ...d, blockNumber: log.blockNumber as bigint }];
     } catch {
       return [];
     }
   });
   // The event carries the settlement's arguments and proof: whoever sent it, directly or through
   // a relay, a multisig or a smart account, the logs are all there is to read.
-  const settlements: Settlement[] = events
-    .filter((x) => x.eventName === "BatchSettled")
-    .map((e) => ({
-      batchNumber: e.args.batchNumber as bigint,
-      at: events.indexOf(e),
-      data: e.args.batch as Settlement["data"],
-      proof: e.args.proof as readonly bigint[],
-    }));
+  const settlements: Settlement[] = events.flatMap((e, at) =>
+    e.eventName === "BatchSettled"
+      ? [
+          {
+            batchNumber: e.args.batchNumber as bigint,
+            at,
+            data: e.args.batch as Settlement["data"],
+            proof: e.args.proof as readonly bigint[],
+          },
+        ]
+      : [],
+  );
 
   // State as of a settlement: every log before its own, earlier transactions of its block included.
   const keyHashAt = (payer: string, at: number): bigint => {
     let hash = 0n;
-    for (const e of events.slice(0, at)) {
+    for (let i = 0; i < at; i++) {
+      const e = events[i] as (typeof events)[number];
       if (
         (e.eventName === "PayerRegistered" || e.eventName === "KeyRotated") &&
         String(e.args.payer).toLowerCase() === payer.toLowerCase()
@@ -121,7 +124,8 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
   const splitAt = (assetId: bigint, at: number): Split | undefined => {
     let split: Split | undefined;
     let pending: Split | undefined;
-    for (const e of events.slice(0, at)) {
+    for (let i = 0; i < at; i++) {
+      const e = events[i] as (typeof events)[number];
       if (e.args.assetId !== assetId) continue;
       const s = {
         recipients: (e.args.recipientIds as number[] | undefined)?.map(BigInt) ?? [],

@@ -40,7 +40,8 @@ export function decodeRollupLog(log: Log): { eventName: string; args: Args } | u
 
 /**
  * Applies one rollup event to the chain view and says what it changed. Everything comes from the
- * event itself (settlements included: BatchSettled carries the settlement's arguments and proof), so a settlement sent through a relay, a multisig or a smart account reads the same.
+ * event itself (settlements included: BatchSettled carries the settlement's arguments and
+ * proof), so a settlement sent through a relay, a multisig or a smart account reads the same.
  */
 export function applyLog(
   view: InMemoryChainView,
