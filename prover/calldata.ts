@@ -7,7 +7,9 @@ import type { Groth16Proof } from "./groth16.ts";
  * snarkjs proof -> the verifier's uint256[8] (a, b, c). The one place where pi_b's coordinates
  * are swapped: snarkjs writes G2 points as (c0, c1), the EVM pairing precompile wants (c1, c0).
  */
-export function proofCalldata(proof: Groth16Proof): readonly bigint[] {
+export type ProofWords = readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+
+export function proofCalldata(proof: Groth16Proof): ProofWords {
   const b = proof.pi_b;
   return [
     proof.pi_a[0],
@@ -18,7 +20,7 @@ export function proofCalldata(proof: Groth16Proof): readonly bigint[] {
     b[1]?.[0],
     proof.pi_c[0],
     proof.pi_c[1],
-  ].map((x) => BigInt(x as string));
+  ].map((x) => BigInt(x as string)) as unknown as ProofWords;
 }
 
 /** Inverse of proofCalldata: the verifier's uint256[8] back to snarkjs's proof object. */

@@ -3,6 +3,8 @@ import type { RoyaltyEvent } from "../core/event.ts";
 import { expandKey, fastSignHead, type SigningKey } from "../core/fast/eddsa.ts";
 import { fastEventHash, fastNextHead } from "../core/fast/event.ts";
 import { addressToBigInt } from "../core/field.ts";
+import type { RollupInfo } from "./deployment.ts";
+import { signingDefaults } from "./deployment.ts";
 import { RoyaltyApiError } from "./errors.ts";
 
 type Numberish = bigint | number | string;
@@ -54,6 +56,24 @@ export interface RoyaltyClientOptions {
   retryDelayMs?: number;
 }
 
+/** An event's state as GET /v1/events/:payer/:seq reports it. */
+export interface EventStatus {
+  payer: string;
+  seq: string;
+  status: "accepted" | "batched" | "proven" | "settled" | "rejected";
+  batch: number | null;
+  reason?: string;
+  receipt?: { eventsRoot: string; txHash: string | null; proof: unknown };
+}
+
+export interface ConnectOptions
+  extends Omit<RoyaltyClientOptions, "baseUrl" | "domain" | "startSeq" | "startHead"> {
+  /** the sequencer's base URL */
+  sequencer: string;
+  /** the deployment as `getDeployment` read it: its domain and circuit sizes */
+  deployment: RollupInfo;
+}
+
 /** A signed request body, ready to send. */
 export interface PreparedRequest {
   body: string;
@@ -91,11 +111,13 @@ const wireSignature = (s: Signature) => ({
  *
  * Requests of one client go out one at a time, in seq order: the server accepts a payer's events
  * only in order, so pipelining would turn reordering into SEQ_GAP errors. After a 4xx the local
- * chain no longer matches the server's; every later call fails with that error until `resync()`.
+ * chain no longer matches the server's: the events queued behind the refused request fail with
+ * the same error, and the next submission first resyncs from the server's view of the payer.
  *
  * @example
- * const client = new RoyaltyClient({ baseUrl, payer, privateKey, domain });
+ * const client = await RoyaltyClient.connect({ sequencer, deployment, payer, privateKey });
  * const ack = await client.submit({ assetId: 7n, amount: 1_000n });
+ * await client.waitForSettlement(ack);
  */
 export class RoyaltyClient {
   private readonly opts: Required<Omit<RoyaltyClientOptions, "startSeq" | "startHead">>;
@@ -107,6 +129,23 @@ export class RoyaltyClient {
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> = Promise.resolve();
   private failure: RoyaltyApiError | undefined;
+  private recovering: Promise<void> | undefined;
+
+  /**
+   * A client for a deployment: the domain and the signing cadence come from the contract's own
+   * sizes, and the payer's chain resumes where the sequencer has it (GET /v1/payers/:address).
+   */
+  static async connect(o: ConnectOptions): Promise<RoyaltyClient> {
+    const { sequencer, deployment, ...rest } = o;
+    const client = new RoyaltyClient({
+      ...signingDefaults(deployment.sizes),
+      ...rest,
+      baseUrl: sequencer,
+      domain: deployment.domain,
+    });
+    await client.resync();
+    return client;
+  }
 
   constructor(options: RoyaltyClientOptions) {
     this.opts = {
@@ -141,7 +180,7 @@ export class RoyaltyClient {
 
   /** Queues one event; it is sent with others that arrive within `bufferMs`. */
   submit(input: EventInput): Promise<Ack> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.failure || this.recovering) return this.recover().then(() => this.submit(input));
     const p = new Promise<Ack>((resolve, reject) => {
       this.buffer.push({ ...this.chain(input), resolve, reject });
     });
@@ -152,7 +191,9 @@ export class RoyaltyClient {
 
   /** Sends events now, in requests of at most maxEventsPerRequest. */
   submitMany(inputs: readonly EventInput[]): Promise<Ack[]> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.failure || this.recovering) {
+      return this.recover().then(() => this.submitMany(inputs));
+    }
     this.flushBuffer();
     const acks = inputs.map(
       (input) =>
@@ -197,15 +238,97 @@ export class RoyaltyClient {
     await this.sending.catch(() => {});
   }
 
-  /** Resets the local chain from the server's view after a failed request. */
+  /**
+   * Sets the local chain to the server's view of the payer (a payer it has not seen starts at
+   * seq 1). `connect` and the first submission after a refused request call it.
+   */
   async resync(): Promise<void> {
     await this.flush();
-    const res = await fetch(`${this.opts.baseUrl}/v1/payers/${this.opts.payer}`);
+    const res = await this.get(`/v1/payers/${this.opts.payer}`);
     const body = (await res.json()) as { nextSeq: string; head: string };
-    if (!res.ok) throw await this.errorOf(res.status, body);
-    this.nextSeqValue = BigInt(body.nextSeq);
-    this.headValue = BigInt(body.head);
+    if (res.status === 404) {
+      this.nextSeqValue = 1n;
+      this.headValue = 0n;
+    } else if (!res.ok) {
+      throw await this.errorOf(res.status, body);
+    } else {
+      this.nextSeqValue = BigInt(body.nextSeq);
+      this.headValue = BigInt(body.head);
+    }
     this.failure = undefined;
+  }
+
+  /** The event's status on the sequencer: accepted, batched, proven, settled or rejected. */
+  async eventStatus(seq: bigint | string): Promise<EventStatus> {
+    const res = await this.get(`/v1/events/${this.opts.payer}/${seq}`);
+    const body = (await res.json()) as EventStatus;
+    if (!res.ok) throw await this.errorOf(res.status, body);
+    return body;
+  }
+
+  /**
+   * Waits until the event (and so every earlier one of this payer) is settled on chain; fails
+   * with code EVENT_REJECTED if the sequencer rejected it, or WAIT_TIMEOUT after `timeoutMs`.
+   */
+  async waitForSettlement(
+    ack: Pick<Ack, "seq"> | bigint,
+    o: { timeoutMs?: number; pollMs?: number } = {},
+  ): Promise<EventStatus> {
+    const seq = typeof ack === "bigint" ? ack : ack.seq;
+    const deadline = Date.now() + (o.timeoutMs ?? 600_000);
+    for (;;) {
+      const status = await this.eventStatus(seq);
+      if (status.status === "settled") return status;
+      if (status.status === "rejected") {
+        throw new RoyaltyApiError(
+          409,
+          "EVENT_REJECTED",
+          `event ${seq} of payer ${this.opts.payer} was rejected: ${status.reason}`,
+          { reason: status.reason },
+        );
+      }
+      if (Date.now() > deadline) {
+        throw new RoyaltyApiError(
+          408,
+          "WAIT_TIMEOUT",
+          `event ${seq} of payer ${this.opts.payer} is still ${status.status} after ${o.timeoutMs ?? 600_000} ms`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, o.pollMs ?? 500));
+    }
+  }
+
+  /** One resync for every submission that arrives while the client is failed or resyncing. */
+  private recover(): Promise<void> {
+    this.recovering ??= this.resync().finally(() => {
+      this.recovering = undefined;
+    });
+    return this.recovering;
+  }
+
+  private async get(path: string): Promise<Response> {
+    let delay = this.opts.retryDelayMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await fetch(`${this.opts.baseUrl}${path}`);
+        if (res.status < 500 || attempt >= this.opts.retries) return res;
+      } catch (err) {
+        if (attempt >= this.opts.retries) throw this.unreachable(err);
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay *= 2;
+    }
+  }
+
+  private unreachable(err: unknown): unknown {
+    if (err instanceof RoyaltyApiError) return err;
+    return new RoyaltyApiError(
+      0,
+      "SEQUENCER_UNREACHABLE",
+      `the sequencer at ${this.opts.baseUrl} does not answer (${(err as Error).message}): is it running, and is the URL right?`,
+      undefined,
+      err,
+    );
   }
 
   private chain(input: EventInput): Omit<Pending, "resolve" | "reject"> {
@@ -284,7 +407,7 @@ export class RoyaltyClient {
         if (err instanceof RoyaltyApiError && err.status < 500) throw err;
         error = err;
       }
-      if (attempt >= this.opts.retries) throw error;
+      if (attempt >= this.opts.retries) throw this.unreachable(error);
       await new Promise((r) => setTimeout(r, delay));
       delay *= 2;
     }

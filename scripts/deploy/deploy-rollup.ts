@@ -1,23 +1,6 @@
 import type { CircuitParams } from "../../core/params.ts";
 
-/** What every command needs to find a deployment again (written by `royalty deploy`). */
-export interface Deployment {
-  chainId: number;
-  chainType: string;
-  chainName?: string;
-  params: string;
-  token: `0x${string}`;
-  rollup: `0x${string}`;
-  verifier: `0x${string}`;
-  deployBlock: string;
-  withdrawalDelay: number;
-  splitDelay: number;
-  /** the only address that may settle until forcedSettlementDelay passes without a settlement */
-  operator?: `0x${string}`;
-  forcedSettlementDelay?: number;
-  insecureKeys: boolean;
-  rpc?: string;
-}
+export type { Deployment } from "../../sdk/deployment.ts";
 
 export interface DeployOptions {
   params: CircuitParams;

@@ -1,4 +1,4 @@
-import { decodeEventLog, type Log, type PublicClient } from "viem";
+import { type Abi, decodeEventLog, type Log, type PublicClient } from "viem";
 import { RoyaltyError } from "../../core/errors.ts";
 import { domainOf, eventHash, type RoyaltyEvent } from "../../core/event.ts";
 import { eventsRoot } from "../../core/merkle.ts";
@@ -7,7 +7,11 @@ import { type CircuitParams, loadParams, paramSetNames } from "../../core/params
 import { computeShares, type Split } from "../../core/split.ts";
 import { type BatchCalldata, proofFromCalldata } from "../../prover/calldata.ts";
 import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
-import { rollupAbi } from "../../sequencer/chain/rollup-abi.ts";
+import { royaltyRollupAbi } from "../../sdk/rollup-abi.ts";
+
+// Calls by a function name chosen at run time: the untyped view of the typed ABI.
+const rollupAbi: Abi = royaltyRollupAbi;
+
 import { artifactPaths } from "../setup/paths.ts";
 
 export interface BatchVerdict {
@@ -41,7 +45,7 @@ type Decoded = { eventName: string; args: Record<string, unknown>; blockNumber: 
 /** The deployment's circuit sizes, read from the contract, matched to a parameter set. */
 async function paramsOf(client: PublicClient, rollup: `0x${string}`): Promise<CircuitParams> {
   const read = (functionName: string) =>
-    client.readContract({ address: rollup, abi: rollupAbi(), functionName }) as Promise<bigint>;
+    client.readContract({ address: rollup, abi: rollupAbi, functionName }) as Promise<bigint>;
   const [N, K, A, P, R] = await Promise.all(
     ["eventSlots", "maxRecipients", "assetSlots", "payerSlots", "recipientSlots"].map(read),
   );
@@ -83,7 +87,7 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
   const events = logs.flatMap((log: Log) => {
     try {
       const d = decodeEventLog({
-        abi: rollupAbi(),
+        abi: rollupAbi,
         data: log.data,
         topics: log.topics,
       }) as unknown as Decoded;

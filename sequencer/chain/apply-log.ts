@@ -2,8 +2,8 @@ import { decodeEventLog, type Log } from "viem";
 import { unpackWords } from "../../core/packing.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import type { BatchCalldata } from "../../prover/calldata.ts";
+import { royaltyRollupAbi } from "../../sdk/rollup-abi.ts";
 import type { InMemoryChainView } from "../chain-state.ts";
-import { rollupAbi } from "./rollup-abi.ts";
 
 /** A settlement as the rollup's BatchSettled event reports it, whoever sent the transaction. */
 export interface ChainSettlement {
@@ -29,7 +29,11 @@ type Args = Record<string, unknown>;
 /** The rollup's event in a log, or undefined for a log that is not one (e.g. a library's). */
 export function decodeRollupLog(log: Log): { eventName: string; args: Args } | undefined {
   try {
-    return decodeEventLog({ abi: rollupAbi(), data: log.data, topics: log.topics }) as unknown as {
+    return decodeEventLog({
+      abi: royaltyRollupAbi,
+      data: log.data,
+      topics: log.topics,
+    }) as unknown as {
       eventName: string;
       args: Args;
     };

@@ -1,8 +1,12 @@
-import type { PublicClient, WalletClient } from "viem";
-import { rollupAbi } from "../chain/rollup-abi.ts";
+import type { Abi, PublicClient, WalletClient } from "viem";
+import { royaltyRollupAbi } from "../../sdk/rollup-abi.ts";
+
+// Calls by a function name chosen at run time: the untyped view of the typed ABI.
+const rollupAbi: Abi = royaltyRollupAbi;
+
+import { decodeRevert } from "../../sdk/revert.ts";
 import type { InMemoryChainView } from "../chain-state.ts";
 import type { LifecycleStore } from "../store/types.ts";
-import { decodeRevert } from "./submitter.ts";
 
 export interface ChangeApplierOptions {
   rollup: `0x${string}`;
@@ -76,7 +80,7 @@ export class ChangeApplier {
       const { request } = await this.o.publicClient.simulateContract({
         account: this.o.walletClient.account,
         address: this.o.rollup,
-        abi: rollupAbi(),
+        abi: rollupAbi,
         functionName,
         args,
       });

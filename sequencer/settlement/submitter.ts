@@ -1,13 +1,9 @@
-import {
-  BaseError,
-  ContractFunctionRevertedError,
-  type PublicClient,
-  type WalletClient,
-} from "viem";
+import type { PublicClient, WalletClient } from "viem";
 import type { BatchCalldata } from "../../prover/calldata.ts";
-import { proofCalldata } from "../../prover/calldata.ts";
+import { type ProofWords, proofCalldata } from "../../prover/calldata.ts";
 import type { Groth16Proof } from "../../prover/groth16.ts";
-import { rollupAbi } from "../chain/rollup-abi.ts";
+import { decodeRevert } from "../../sdk/revert.ts";
+import { royaltyRollupAbi } from "../../sdk/rollup-abi.ts";
 import type { Metrics } from "../metrics.ts";
 import type { BatchRecord, Store } from "../store/types.ts";
 
@@ -15,7 +11,7 @@ import type { BatchRecord, Store } from "../store/types.ts";
 export interface ProvenBatchCall {
   batchNumber: bigint;
   batch: BatchCalldata;
-  proof: readonly bigint[];
+  proof: ProofWords;
 }
 
 export interface SubmitterOptions {
@@ -31,16 +27,6 @@ export interface SubmitterOptions {
   resendAfterMs?: number;
   log?: (entry: Record<string, unknown>) => void;
   metrics?: Metrics;
-}
-
-/** The revert of a settlement, decoded to the contract's custom error: retrying cannot help. */
-export function decodeRevert(
-  error: unknown,
-): { name: string; args: readonly unknown[] } | undefined {
-  if (!(error instanceof BaseError)) return undefined;
-  const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
-  if (!(reverted instanceof ContractFunctionRevertedError) || !reverted.data) return undefined;
-  return { name: reverted.data.errorName, args: reverted.data.args ?? [] };
 }
 
 /** The settleBatch call of a proven batch record. */
@@ -91,7 +77,7 @@ export class SettlementSubmitter {
   async chainSettled(): Promise<bigint> {
     return (await this.o.publicClient.readContract({
       address: this.o.rollup,
-      abi: rollupAbi(),
+      abi: royaltyRollupAbi,
       functionName: "settledBatches",
     })) as bigint;
   }
@@ -112,7 +98,7 @@ export class SettlementSubmitter {
       const { request } = await this.o.publicClient.simulateContract({
         account: this.o.walletClient.account,
         address: this.o.rollup,
-        abi: rollupAbi(),
+        abi: royaltyRollupAbi,
         functionName: "settleBatch",
         args: [call.batchNumber, call.batch, call.proof],
       });

@@ -9,7 +9,7 @@ import { proveBatch } from "../../prover/groth16.ts";
 import { samplePrivateKey, signLastHeads } from "../../prover/sample-batch.ts";
 import { deployRollup, ETH } from "../../scripts/deploy/deploy-rollup.ts";
 import { runSetup } from "../../scripts/setup/setup.ts";
-import { decodeRevert } from "../../sequencer/settlement/submitter.ts";
+import { decodeRevert } from "../../sdk/revert.ts";
 
 export const params: CircuitParams = loadParams("test");
 let prepared: Promise<Awaited<ReturnType<typeof runSetup>>> | undefined;

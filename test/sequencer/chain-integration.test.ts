@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
-import { createPublicClient, createWalletClient, http } from "viem";
+import { type Abi, createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,7 +14,11 @@ import { samplePrivateKey } from "../../prover/sample-batch.ts";
 import { deployCommand } from "../../scripts/commands/deploy.ts";
 import { PROJECT_ROOT } from "../../scripts/setup/paths.ts";
 import { RoyaltyClient } from "../../sdk/index.ts";
-import { rollupAbi } from "../../sequencer/chain/rollup-abi.ts";
+import { royaltyRollupAbi } from "../../sdk/rollup-abi.ts";
+
+// Calls by a function name chosen at run time: the untyped view of the typed ABI.
+const rollupAbi: Abi = royaltyRollupAbi;
+
 import { hardhatNode, KEYS, killAll, startProcess } from "./liveness/harness.ts";
 
 const DEPLOYER = KEYS.deployer;
@@ -53,7 +57,7 @@ describe("sequencer with the chain watcher on a local Hardhat node over HTTP", (
     for (const [functionName, args, value] of calls) {
       const hash = await wallet.writeContract({
         address: deployment.rollup,
-        abi: rollupAbi(),
+        abi: rollupAbi,
         functionName,
         args,
         value,
@@ -128,7 +132,7 @@ describe("sequencer with the chain watcher on a local Hardhat node over HTTP", (
     expect(status.receipt?.txHash).toMatch(/^0x[0-9a-f]{64}$/);
     const claimable = await client.readContract({
       address: deployment.rollup,
-      abi: rollupAbi(),
+      abi: rollupAbi,
       functionName: "claimable",
       args: [account.address],
     });

@@ -113,16 +113,28 @@ describe("RoyaltyClient", () => {
     ]);
   });
 
-  it("should fail with the server's error code, and continue after resync", async () => {
+  it("should fail with the server's error code, and take later events without a manual resync", async () => {
     s = await startServer();
     const client = clientFor(s);
     await client.submit({ assetId: 1n, amount: 1n });
     const err = await client.submit({ assetId: 999n, amount: 1n }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RoyaltyApiError);
     expect(err).toMatchObject({ status: 422, code: "UNKNOWN_ASSET" });
-    await expect(client.submit({ assetId: 1n, amount: 1n })).rejects.toBe(err);
-    await client.resync();
-    expect(client.nextSeq).toBe(2n);
-    expect((await client.submit({ assetId: 1n, amount: 2n })).seq).toBe("2");
+    // The refused seq 2 is reused: the client resyncs from the server's view by itself.
+    const [a, b] = await Promise.all([
+      client.submit({ assetId: 1n, amount: 2n }),
+      client.submit({ assetId: 1n, amount: 3n }),
+    ]);
+    expect([a.seq, b.seq]).toEqual(["2", "3"]);
+    expect((await client.eventStatus(3n)).status).not.toBe("rejected");
+  });
+
+  it("should say the sequencer is unreachable, with its URL, after its retries", async () => {
+    s = await startServer();
+    const client = clientFor(s, "http://127.0.0.1:9", { retries: 1 });
+    await expect(client.submit({ assetId: 1n, amount: 1n })).rejects.toMatchObject({
+      code: "SEQUENCER_UNREACHABLE",
+      message: expect.stringContaining("http://127.0.0.1:9"),
+    });
   });
 });

@@ -26,8 +26,12 @@ import { samplePrivateKey } from "../../../prover/sample-batch.ts";
 import { deployCommand } from "../../../scripts/commands/deploy.ts";
 import { PROJECT_ROOT } from "../../../scripts/setup/paths.ts";
 import { RoyaltyClient } from "../../../sdk/index.ts";
-import { rollupAbi } from "../../../sequencer/chain/rollup-abi.ts";
-import { decodeRevert } from "../../../sequencer/settlement/submitter.ts";
+import { royaltyRollupAbi } from "../../../sdk/rollup-abi.ts";
+
+// Calls by a function name chosen at run time: the untyped view of the typed ABI.
+const rollupAbi: Abi = royaltyRollupAbi;
+
+import { decodeRevert } from "../../../sdk/revert.ts";
 import { prepare } from "../../contracts/fixture.ts";
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
@@ -205,7 +209,7 @@ export class Scenario {
   ): Promise<`0x${string}`> {
     const hash = await this.wallet(role).writeContract({
       address: opts.to ?? this.rollup,
-      abi: opts.abi ?? rollupAbi(),
+      abi: opts.abi ?? rollupAbi,
       functionName,
       args,
       value,
@@ -229,7 +233,7 @@ export class Scenario {
       await this.client.simulateContract({
         account: privateKeyToAccount(KEYS[role]),
         address: this.rollup,
-        abi: rollupAbi(),
+        abi: rollupAbi,
         functionName,
         args,
       });
@@ -240,7 +244,7 @@ export class Scenario {
   }
 
   read(functionName: string, args: unknown[] = []): Promise<unknown> {
-    return this.client.readContract({ address: this.rollup, abi: rollupAbi(), functionName, args });
+    return this.client.readContract({ address: this.rollup, abi: rollupAbi, functionName, args });
   }
 
   private test() {
