@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { RoyaltyError } from "../core/errors.ts";
+import { printError } from "./cli-errors.ts";
 import { benchIngestCommand } from "./commands/bench-ingest.ts";
 import { benchProveCommand } from "./commands/bench-prove.ts";
 import { circuitInfoCommand } from "./commands/circuit-info.ts";
@@ -11,6 +11,7 @@ import { setupCommand } from "./commands/setup.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { demoCommand } from "./demo/demo.ts";
 import { gasReportCommand } from "./gas/gas-report.ts";
+import { registerParticipantCommands } from "./participant/register.ts";
 
 /** `--prover-engine`, the same on `royalty sequencer` and `royalty prover`. */
 function proverEngineOption(): Option {
@@ -24,7 +25,9 @@ function proverEngineOption(): Option {
 
 const program = new Command()
   .name("royalty")
-  .description("Zero-knowledge royalty rollup: setup, proving, deployment and verification")
+  .description(
+    "Zero-knowledge royalty rollup: setup, proving, deployment, verification, and every participant's actions",
+  )
   .showHelpAfterError();
 
 program
@@ -193,6 +196,8 @@ program
   .option("--events <n>", "royalty events to send", "256")
   .action(demoCommand);
 
+registerParticipantCommands(program);
+
 const bench = program.command("bench").description("benchmarks that print figures");
 bench
   .command("ingest")
@@ -222,18 +227,8 @@ try {
   // snarkjs keeps worker threads alive; a finished command must not hang on them.
   process.exit(process.exitCode ?? 0);
 } catch (error) {
-  if (error instanceof RoyaltyError) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        code: error.code,
-        message: error.message,
-        details: error.details,
-        cause: (error.cause as Error | undefined)?.message,
-      }),
-    );
-  } else {
-    console.error(error);
-  }
+  // Services log JSON lines; participants' commands print a sentence unless --json.
+  const service = ["sequencer", "prover"].includes(process.argv[2] ?? "");
+  printError(error, service || process.argv.includes("--json"));
   process.exit(1);
 }
