@@ -63,8 +63,12 @@ program
     "deploy RoyaltyRollup and the set's verifier; writes a deployment JSON the other commands read",
   )
   .option("--params <set>", "parameter set whose verifier to deploy", "default")
-  .option("--chain <type>", "chain type: l1 or op (in-process unless --rpc)", "l1")
+  .option(
+    "--chain <type>",
+    "chain type: l1 or op (default l1; a known testnet says its own); in-process unless --rpc",
+  )
   .option("--rpc <url>", "JSON-RPC endpoint (key from ROYALTY_DEPLOYER_KEY)")
+  .option("--force", "replace an existing --out file")
   .option("--token <address>", "ERC-20 token of the deployment (default: ETH)")
   .option("--withdrawal-delay <seconds>", "delay of withdrawals and key rotations", "3600")
   .option("--split-delay <seconds>", "delay of split updates", "3600")
@@ -97,14 +101,14 @@ program
   .description(
     "API, batcher, prover pool (or --redis: prover processes) and settlement submitter (settles with ROYALTY_SUBMITTER_KEY)",
   )
-  .option("--rpc <url>", "JSON-RPC endpoint of the rollup's chain")
+  .option("--rpc <url>", "JSON-RPC endpoint of the rollup's chain (default: the deployment file's)")
   .option("--deployment <file>", "deployment JSON written by `royalty deploy`")
   .option(
     "--chain-seed <file>",
     "no chain: payers and assets from a seed file (benchmarks, ingest-only tests); instead of --rpc/--deployment",
   )
   .option("--db <file>", "SQLite database", "sequencer.sqlite")
-  .option("--params <set>", "parameter set of the deployment", "default")
+  .option("--params <set>", "parameter set (default: the deployment file's, else default)")
   .option("--port <n>", "HTTP port", "8080")
   .option("--host <address>", "address to bind", "127.0.0.1")
   .option("--provers <n>", "prover worker threads", "2")

@@ -1,7 +1,12 @@
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Logger } from "pino";
-import { createPublicClient, createWalletClient, http, type Transport } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  type PublicClient,
+  type Transport,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { RoyaltyError } from "../core/errors.ts";
 import { domainOf } from "../core/event.ts";
@@ -12,8 +17,8 @@ import { ProverPool } from "../prover/pool.ts";
 import type { Prover } from "../prover/prover.ts";
 import { QueueProver } from "../prover/queue.ts";
 import { localArtifacts } from "../prover/queue-protocol.ts";
-import type { Deployment } from "../scripts/deploy/deploy-rollup.ts";
 import { artifactPaths } from "../scripts/setup/paths.ts";
+import { type Deployment, getDeployment, readDeploymentFile } from "../sdk/deployment.ts";
 import { Batcher } from "./batcher.ts";
 import { ChainWatcher } from "./chain/watcher.ts";
 import { chainViewFromSeed, readChainSeed } from "./chain-seed.ts";
@@ -70,6 +75,26 @@ export interface SequencerOptions {
 }
 
 /**
+ * Before anything starts: the RPC serves the deployment's chain, the rollup has code, and its
+ * verifier's sizes are the parameter set's (else every batch would be refused with BadBatchShape).
+ */
+async function checkDeployment(
+  client: PublicClient,
+  deployment: Deployment,
+  params: CircuitParams,
+): Promise<void> {
+  const { sizes } = await getDeployment(client, { deployment });
+  const expected = { N: params.N, K: params.K, A: params.A, P: params.P, R: params.R };
+  if (JSON.stringify(sizes) !== JSON.stringify(expected)) {
+    throw new RoyaltyError(
+      "PARAMS_MISMATCH",
+      `the rollup's verifier has sizes ${JSON.stringify(sizes)} but set '${params.name}' has ${JSON.stringify(expected)}: pass --params ${deployment.params} (the deployment's set)`,
+      { details: { rollup: sizes, params: expected } },
+    );
+  }
+}
+
+/**
  * One sequencer process: chain watcher, HTTP API, batcher, prover pool (or a queue to prover
  * processes, DESIGN §9 beyond one machine) and settlement submitter. Returns the URL and a stop function; every part resumes from the
  * database and the chain after a restart.
@@ -101,9 +126,8 @@ export async function runSequencer(o: SequencerOptions) {
   const transport = o.transport ?? (o.rpc ? http(o.rpc) : undefined);
   if (transport && o.deployment) {
     deployment =
-      typeof o.deployment === "string"
-        ? (JSON.parse(readFileSync(o.deployment, "utf8")) as Deployment)
-        : o.deployment;
+      typeof o.deployment === "string" ? await readDeploymentFile(o.deployment) : o.deployment;
+    await checkDeployment(createPublicClient({ transport }), deployment, params);
     chain = new InMemoryChainView(
       BigInt(deployment.chainId),
       domainOf(BigInt(deployment.chainId), deployment.rollup),
@@ -174,6 +198,13 @@ export async function runSequencer(o: SequencerOptions) {
     const account = privateKeyToAccount(o.submitterKey);
     const publicClient = createPublicClient({ transport });
     const walletClient = createWalletClient({ account, transport });
+    if ((await publicClient.getBalance({ address: account.address })) === 0n) {
+      throw new RoyaltyError(
+        "SUBMITTER_UNFUNDED",
+        `the submitter ${account.address} (ROYALTY_SUBMITTER_KEY) has no ETH to pay for settlements: fund it first`,
+        { details: { submitter: account.address } },
+      );
+    }
     const log = ({ level, msg, ...rest }: Record<string, unknown>) =>
       logger[level === "warn" ? "warn" : "info"](rest, String(msg));
     submitter = new SettlementSubmitter({

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import hre from "hardhat";
 import { createPublicClient, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { baseSepolia, optimismSepolia, sepolia } from "viem/chains";
 import { RoyaltyError } from "../../core/errors.ts";
 import { loadParams } from "../../core/params.ts";
@@ -26,9 +27,36 @@ async function describeRpc(
   };
 }
 
+/**
+ * Before spending anything: the deployer can pay, and the token (when one is given) is a contract.
+ * Without these the deployment fails later with a raw revert or a bytecode dump.
+ */
+async function checkDeployer(rpc: string, key: `0x${string}`, token: string | undefined) {
+  const client = createPublicClient({ transport: http(rpc) });
+  const deployer = privateKeyToAccount(key).address;
+  if ((await client.getBalance({ address: deployer })) === 0n) {
+    throw new RoyaltyError(
+      "DEPLOYER_UNFUNDED",
+      `the deployer ${deployer} (ROYALTY_DEPLOYER_KEY) has no ETH on this chain to pay for the deployment: fund it first`,
+    );
+  }
+  if (token && token !== ETH) {
+    const code = await client.getCode({ address: token as `0x${string}` });
+    if (!code || code === "0x") {
+      throw new RoyaltyError(
+        "TOKEN_HAS_NO_CODE",
+        `--token ${token} has no contract code on this chain`,
+      );
+    }
+  }
+}
+
 export interface DeployCommandOptions {
   params: string;
-  chain: "l1" | "op";
+  /** chain type; default l1, or what a known testnet is */
+  chain?: "l1" | "op";
+  /** replace an existing deployment file */
+  force?: boolean;
   rpc?: string;
   token?: string;
   out?: string;
@@ -52,30 +80,52 @@ export async function deployCommand(options: DeployCommandOptions): Promise<void
       `no verifier for set '${params.name}': run \`royalty setup --params ${params.name}\` first`,
     );
   }
-  const key = process.env.ROYALTY_DEPLOYER_KEY;
+  const key = process.env.ROYALTY_DEPLOYER_KEY?.trim();
   if (options.rpc && !key) {
     throw new RoyaltyError(
       "NO_DEPLOYER_KEY",
       "set ROYALTY_DEPLOYER_KEY to the 0x-prefixed private key that pays for the deployment",
     );
   }
-  await hre.tasks.getTask("build").run({ quiet: true });
+  if (options.rpc && !/^0x[0-9a-fA-F]{64}$/.test(key as string)) {
+    throw new RoyaltyError(
+      "INVALID_DEPLOYER_KEY",
+      "ROYALTY_DEPLOYER_KEY must be 0x followed by 64 hex digits (a secp256k1 private key)",
+    );
+  }
+  if (options.operator !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(options.operator)) {
+    throw new RoyaltyError("INVALID_OPERATOR", "--operator must be a 0x address (40 hex digits)");
+  }
+  if (options.token !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(options.token)) {
+    throw new RoyaltyError("INVALID_TOKEN", "--token must be a 0x address (40 hex digits)");
+  }
+  if (options.out && existsSync(options.out) && !options.force) {
+    throw new RoyaltyError(
+      "DEPLOYMENT_EXISTS",
+      `${options.out} exists: it may be the only record of a live deployment; choose another --out or pass --force`,
+    );
+  }
   // A known testnet decides the chain type itself (Base Sepolia and OP Sepolia are OP-stack).
   const remote = options.rpc ? await describeRpc(options.rpc) : undefined;
-  const chainType = remote?.chainType ?? options.chain;
+  if (remote?.chainType && options.chain && options.chain !== remote.chainType) {
+    throw new RoyaltyError(
+      "CHAIN_TYPE_MISMATCH",
+      `--chain ${options.chain} does not match the RPC: ${remote.name} is ${remote.chainType === "op" ? "an OP-stack L2 (op)" : "an L1 (l1)"}`,
+    );
+  }
+  const chainType = remote?.chainType ?? options.chain ?? "l1";
+  if (options.rpc) await checkDeployer(options.rpc, key as `0x${string}`, options.token);
+  await hre.tasks.getTask("build").run({ quiet: true });
   const connection = options.rpc
     ? await hre.network.create({
         network: "rpc",
         chainType,
         override: { url: options.rpc, accounts: [key as string] },
       })
-    : await hre.network.create({ network: options.chain });
+    : await hre.network.create({ network: chainType });
   const { viem } = connection;
   const publicClient = await viem.getPublicClient();
   const token = (options.token ?? ETH) as `0x${string}`;
-  if (options.operator !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(options.operator)) {
-    throw new RoyaltyError("INVALID_OPERATOR", "--operator must be a 0x address (40 hex digits)");
-  }
   const { rollup, verifier, operator, forcedSettlementDelay } = await deployRollup(viem, {
     params,
     token,
@@ -104,8 +154,15 @@ export async function deployCommand(options: DeployCommandOptions): Promise<void
     insecureKeys: readManifest(artifactPaths(params).manifest).keys?.insecure ?? true,
     ...(options.rpc ? { rpc: options.rpc } : {}),
   };
+  const byName = join(PROJECT_ROOT, "deployments", `${chainId}-${chainType}-${params.name}.json`);
+  // The default name is known only now; an existing file there is kept (it may be the only record
+  // of a live deployment) and this one gets a name of its own.
   const out =
-    options.out ?? join(PROJECT_ROOT, "deployments", `${chainId}-${chainType}-${params.name}.json`);
+    options.out ??
+    (existsSync(byName) && !options.force
+      ? byName.replace(/\.json$/, `-${Date.now()}.json`)
+      : byName);
+  if (out !== byName && !options.out) console.log(`note: ${byName} exists and is kept`);
   await mkdir(join(out, ".."), { recursive: true });
   await writeFile(out, `${JSON.stringify(deployment, null, 2)}\n`);
   console.log(JSON.stringify({ level: "info", msg: "deployed", ...deployment, file: out }));

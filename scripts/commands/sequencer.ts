@@ -1,6 +1,7 @@
 import { pino } from "pino";
 import { RoyaltyError } from "../../core/errors.ts";
 import { loadParams } from "../../core/params.ts";
+import { readDeploymentFile } from "../../sdk/deployment.ts";
 import { runSequencer } from "../../sequencer/run.ts";
 
 export interface SequencerCommandOptions {
@@ -8,7 +9,7 @@ export interface SequencerCommandOptions {
   rpc?: string;
   deployment?: string;
   chainSeed?: string;
-  params: string;
+  params?: string;
   port: string;
   host: string;
   provers: string;
@@ -30,7 +31,10 @@ export interface SequencerCommandOptions {
  * Settlement transactions are paid by the key in ROYALTY_SUBMITTER_KEY (without it: no settling).
  */
 export async function sequencerCommand(o: SequencerCommandOptions): Promise<void> {
-  const params = loadParams(o.params);
+  const deployment = o.deployment ? await readDeploymentFile(o.deployment) : undefined;
+  // The deployment says its set: a sequencer of another set would prove batches the rollup refuses.
+  const params = loadParams(o.params ?? deployment?.params ?? "default");
+  const rpc = o.rpc ?? deployment?.rpc;
   const submitterKey = process.env.ROYALTY_SUBMITTER_KEY as `0x${string}` | undefined;
   if (submitterKey !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(submitterKey)) {
     throw new RoyaltyError(
@@ -38,10 +42,10 @@ export async function sequencerCommand(o: SequencerCommandOptions): Promise<void
       "ROYALTY_SUBMITTER_KEY must be a 0x-prefixed 32-byte hex private key",
     );
   }
-  if (!o.chainSeed && !(o.rpc && o.deployment)) {
+  if (!o.chainSeed && !(rpc && deployment)) {
     throw new RoyaltyError(
       "NO_CHAIN",
-      "royalty sequencer needs --rpc URL and --deployment FILE (or --chain-seed FILE for a sequencer without a chain)",
+      "royalty sequencer needs --deployment FILE and its --rpc URL (or --chain-seed FILE for a sequencer without a chain)",
     );
   }
   const logger = pino({ level: process.env.ROYALTY_LOG_LEVEL ?? "info" }, pino.destination(2));
@@ -51,8 +55,8 @@ export async function sequencerCommand(o: SequencerCommandOptions): Promise<void
     logger,
     port: Number(o.port),
     host: o.host,
-    rpc: o.rpc,
-    deployment: o.deployment,
+    rpc,
+    deployment,
     seed: o.chainSeed,
     threads: o.threads === undefined ? undefined : Number(o.threads),
     batcher: o.batcher,
