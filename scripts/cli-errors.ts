@@ -111,6 +111,7 @@ export function printError(error: unknown, json: boolean): void {
   if (json) {
     console.error(JSON.stringify({ level: "error", ...line }));
   } else {
-    console.error(`error [${line.code}] ${line.message}${line.cause ? ` (${line.cause})` : ""}`);
+    // The sentence already says what failed; the raw cause is in the --json line.
+    console.error(`error [${line.code}] ${line.message}`);
   }
 }

@@ -17,6 +17,8 @@ export interface EventsSendOptions extends ChainOptions {
   progress?: string;
   wait?: boolean;
   waitTimeout?: string;
+  /** events per request, 1..1000 (default 1000) */
+  chunk?: string;
 }
 
 /** What a send remembers so a second run continues where the first stopped. */
@@ -30,20 +32,28 @@ interface SendProgress {
   total: number;
 }
 
-const CHUNK = 1000;
-
 const same = (sale: Sale, ev: { assetId: string; amount: string; ref?: string }) =>
   BigInt(ev.assetId) === sale.assetId &&
   BigInt(ev.amount) === sale.amount &&
   BigInt(ev.ref ?? 0) === sale.ref;
 
 /**
- * Signs and sends a marketplace's sales file as royalty events, 1,000 per request. The file's
+ * Signs and sends a marketplace's sales file as royalty events, 1,000 per request (--chunk). The file's
  * first sale gets the payer's next seq, recorded in a progress file before anything is sent; a
  * run after an interruption asks the sequencer how far the payer's chain got, checks that the last
  * accepted event is the file's sale at that place, and sends only the rest: nothing twice.
  */
 export async function eventsSendCommand(o: EventsSendOptions): Promise<void> {
+  const chunk = Number(o.chunk ?? 1000);
+  if (!Number.isInteger(chunk) || chunk < 1 || chunk > 1000) {
+    throw new RoyaltyError(
+      "INVALID_FIELD",
+      `--chunk must be an integer from 1 to 1000, not '${o.chunk}'`,
+      {
+        details: { field: "chunk" },
+      },
+    );
+  }
   const { sales, sha256 } = await readSalesFile(o.file);
   const c = await connect(o);
   const payer = o.payer ? parseAddress("--payer", o.payer) : (accountFromEnv().address as Address);
@@ -53,7 +63,7 @@ export async function eventsSendCommand(o: EventsSendOptions): Promise<void> {
     deployment: c.info,
     payer,
     privateKey: key.privateKey,
-    maxEventsPerRequest: CHUNK,
+    maxEventsPerRequest: chunk,
   });
   const progressFile = o.progress ?? `${o.file}.progress.json`;
   const mine = (p: SendProgress) =>
@@ -96,10 +106,10 @@ export async function eventsSendCommand(o: EventsSendOptions): Promise<void> {
   progress.stage(`sending ${o.file}`, sales.length);
   progress.update(done);
   let lastAck: Ack | undefined;
-  for (let i = done; i < sales.length; i += CHUNK) {
-    const acks = await client.submitMany(sales.slice(i, i + CHUNK));
+  for (let i = done; i < sales.length; i += chunk) {
+    const acks = await client.submitMany(sales.slice(i, i + chunk));
     lastAck = acks.at(-1);
-    progress.update(Math.min(sales.length, i + CHUNK));
+    progress.update(Math.min(sales.length, i + chunk));
   }
   progress.done();
   const firstSeq = BigInt(saved.firstSeq);

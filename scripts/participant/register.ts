@@ -154,6 +154,7 @@ export function registerParticipantCommands(program: Command): void {
     .option("--payer <address>", "payer address (default: ROYALTY_ACCOUNT_KEY's account)")
     .option(...payerKeyFile)
     .option("--progress <file>", "resume point (default: FILE.progress.json)")
+    .option("--chunk <n>", "events per request (1..1000)", "1000")
     .option("--wait", "wait until the last event is settled on chain")
     .option("--wait-timeout <seconds>", "longest wait with --wait", "600")
     .action(eventsSendCommand);

@@ -1,0 +1,349 @@
+// Every participant's CLI command against a Hardhat node over HTTP, as a user runs them: from
+// key creation to a claim, with the real `royalty sequencer` settling the events in between.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { createTestClient, http, toHex } from "viem";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../scripts/setup/paths.ts";
+import { hardhatNode, KEYS, killAll, startProcess } from "../sequencer/liveness/harness.ts";
+
+const run = promisify(execFile);
+const CLI = join(PROJECT_ROOT, "scripts/cli.ts");
+const dir = mkdtempSync(join(tmpdir(), "royalty-participant-cli-"));
+const recipientKey = (i: number) =>
+  toHex(
+    mnemonicToAccount("test test test test test test test test test test test junk", {
+      addressIndex: 10 + i,
+    }).getHdKey().privateKey as Uint8Array,
+  );
+const CREATOR = recipientKey(0);
+const CURATOR = recipientKey(1);
+const address = (key: `0x${string}`) => privateKeyToAccount(key).address;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `royalty ARGS` with the given keys in the environment, as a shell would run it. */
+async function royalty(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", CLI, ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** The JSON line a command printed with --json; fails the test with its stderr otherwise. */
+async function json(args: string[], env: Record<string, string> = {}) {
+  const r = await royalty([...args, "--json"], env);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1) as string);
+}
+
+let rpc: string;
+let deployment: string;
+let sequencer: string;
+const on = () => ["--deployment", deployment];
+const as = (key: `0x${string}`) => ({ ROYALTY_ACCOUNT_KEY: key });
+
+beforeAll(async () => {
+  rpc = await hardhatNode();
+  deployment = join(dir, "deployment.json");
+  const deployed = await royalty(
+    [
+      "deploy",
+      "--params",
+      "test",
+      "--rpc",
+      rpc,
+      "--out",
+      deployment,
+      "--withdrawal-delay",
+      "60",
+      "--split-delay",
+      "60",
+      "--operator",
+      address(KEYS.operator),
+    ],
+    { ROYALTY_DEPLOYER_KEY: KEYS.deployer },
+  );
+  expect(deployed.code, deployed.stderr).toBe(0);
+}, 300_000);
+
+afterAll(() => killAll());
+
+async function increaseTime(seconds: number) {
+  const test = createTestClient({ chain: hardhat, mode: "hardhat", transport: http(rpc) });
+  await test.increaseTime({ seconds });
+  await test.mine({ blocks: 1 });
+}
+
+describe("royalty CLI for every participant", () => {
+  it("should take a marketplace, an asset owner and recipients from a new key to a claim", async () => {
+    const keyFile = join(dir, "payer-key.json");
+    const made = await json(["keys", "new", "--out", keyFile]);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const secret = JSON.parse(readFileSync(keyFile, "utf8")).privateKey as string;
+    const shown = await json(["keys", "show", "--payer-key-file", keyFile]);
+    expect(shown.publicKey).toEqual(made.publicKey);
+    expect(JSON.stringify(shown)).not.toContain(secret.slice(2));
+    const again = await royalty(["keys", "new", "--out", keyFile]);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toMatch(/^error \[KEY_FILE_EXISTS\] .*never overwritten/);
+
+    const payer = as(KEYS.payerA);
+    const reg = await json(["payer", "register", ...on(), "--payer-key-file", keyFile], payer);
+    expect(reg).toMatchObject({ action: "register", payer: address(KEYS.payerA) });
+    expect(reg.hash).toMatch(/^0x[0-9a-f]{64}$/);
+    const dep = await json(["payer", "deposit", ...on(), "--amount", "1ether"], payer);
+    expect(dep).toMatchObject({ amount: "1000000000000000000", escrow: "1000000000000000000" });
+
+    const split = `${address(CREATOR)}:7000,${address(CURATOR)}:3000`;
+    const owner = as(KEYS.owner);
+    await json(["asset", "register", ...on(), "--asset", "1", "--split", split], owner);
+    const shownAsset = await json(["asset", "show", ...on(), "--asset", "1"]);
+    expect(shownAsset).toMatchObject({
+      owner: address(KEYS.owner),
+      split: { recipients: [address(CREATOR), address(CURATOR)], bps: [7000, 3000] },
+    });
+    const taken = await royalty(
+      ["asset", "register", ...on(), "--asset", "1", "--split", split],
+      owner,
+    );
+    expect(taken.code).toBe(1);
+    expect(taken.stderr.trim()).toBe(
+      "error [CONTRACT_REVERT] registering asset 1 refused: asset 1 is already registered",
+    );
+
+    const { found } = await startProcess(
+      [
+        "--import",
+        "tsx",
+        CLI,
+        "sequencer",
+        "--deployment",
+        deployment,
+        "--db",
+        join(dir, "seq.sqlite"),
+        "--port",
+        "0",
+        "--provers",
+        "1",
+        "--threads",
+        "0",
+        "--max-wait-ms",
+        "300",
+        "--watcher-poll-ms",
+        "200",
+      ],
+      (line) => (JSON.parse(line) as { listening?: string }).listening,
+      { ...process.env, ROYALTY_SUBMITTER_KEY: KEYS.operator },
+    );
+    sequencer = found;
+
+    const sales = join(dir, "sales.csv");
+    writeFileSync(
+      sales,
+      [
+        "saleId,assetId,amount,ref",
+        ...[1, 2, 3, 4, 5].map((i) => `s${i},1,${i * 1000},sale-${i}`),
+      ].join("\n"),
+    );
+    const sent = await json(
+      [
+        "events",
+        "send",
+        ...on(),
+        "--file",
+        sales,
+        "--sequencer",
+        sequencer,
+        "--payer-key-file",
+        keyFile,
+        "--wait",
+      ],
+      payer,
+    );
+    expect(sent).toMatchObject({ sent: 5, alreadyAccepted: 0, firstSeq: "1", lastSeq: "5" });
+    expect(sent.settled.txHash).toMatch(/^0x/);
+    // Sending the same file again sends nothing: every line is already in the payer's chain.
+    const resent = await json(
+      [
+        "events",
+        "send",
+        ...on(),
+        "--file",
+        sales,
+        "--sequencer",
+        sequencer,
+        "--payer-key-file",
+        keyFile,
+      ],
+      payer,
+    );
+    expect(resent).toMatchObject({ sent: 0, alreadyAccepted: 5 });
+
+    const status = await json(["payer", "status", ...on(), "--sequencer", sequencer], payer);
+    expect(status).toMatchObject({ registered: true, escrow: String(10n ** 18n - 15_000n) });
+    expect(status.sequencer.nextSeq).toBe("6");
+
+    const balance = await json(["account", "balance", ...on(), "--address", address(CREATOR)]);
+    expect(balance.claimable).toBe("10500");
+    const claimed = await json(["account", "claim", ...on()], as(CREATOR));
+    expect(claimed).toMatchObject({ amount: "10500", account: address(CREATOR) });
+    const relayed = await json(
+      ["account", "claim", ...on(), "--for", address(CURATOR)],
+      as(KEYS.outsider),
+    );
+    expect(relayed).toMatchObject({ amount: "4500", account: address(CURATOR) });
+
+    const requested = await json(["payer", "withdraw", ...on(), "--amount", "1000"], payer);
+    expect(requested.action).toBe("request-withdrawal");
+    const early = await royalty(["payer", "withdraw", ...on(), "--complete"], payer);
+    expect(early.stderr.trim()).toMatch(
+      /^error \[CONTRACT_REVERT\] withdrawing refused: too early: possible from /,
+    );
+    const update = await json(
+      ["asset", "update", ...on(), "--asset", "1", "--split", `${address(CREATOR)}:10000`],
+      owner,
+    );
+    expect(update.action).toBe("update-split");
+    const newKey = join(dir, "payer-key-2.json");
+    await json(["keys", "new", "--out", newKey]);
+    const rotation = await json(["payer", "rotate-key", ...on(), "--new-key-file", newKey], payer);
+    expect(BigInt(rotation.effectiveAt)).toBeGreaterThan(0n);
+    await increaseTime(61);
+    expect(await json(["payer", "withdraw", ...on(), "--complete"], payer)).toMatchObject({
+      amount: "1000",
+    });
+    await json(["asset", "apply", ...on(), "--asset", "1"], as(KEYS.outsider));
+    expect(await json(["asset", "show", ...on(), "--asset", "1"])).toMatchObject({
+      split: { recipients: [address(CREATOR)], bps: [10000] },
+    });
+  }, 300_000);
+
+  it("should resume an interrupted send where the sequencer's chain stopped, sending nothing twice", async () => {
+    const keyFile = join(dir, "payer-b-key.json");
+    await json(["keys", "new", "--out", keyFile]);
+    const payer = as(KEYS.payerB);
+    await json(["payer", "register", ...on(), "--payer-key-file", keyFile], payer);
+    await json(["payer", "deposit", ...on(), "--amount", "1000000"], payer);
+    // Line 5 names asset 2, not registered yet: the send stops there after 4 accepted events.
+    const sales = join(dir, "sales-b.jsonl");
+    writeFileSync(
+      sales,
+      [1, 1, 1, 1, 2, 2]
+        .map((assetId, i) => JSON.stringify({ assetId, amount: String(100 + i) }))
+        .join("\n"),
+    );
+    const args = [
+      "events",
+      "send",
+      ...on(),
+      "--file",
+      sales,
+      "--sequencer",
+      sequencer,
+      "--payer-key-file",
+      keyFile,
+    ];
+    const first = await royalty([...args, "--chunk", "2"], payer);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain("[UNKNOWN_ASSET]");
+    await json(
+      ["asset", "register", ...on(), "--asset", "2", "--split", `${address(CREATOR)}:10000`],
+      as(KEYS.owner),
+    );
+    let resumed: Record<string, unknown> | undefined;
+    for (let attempt = 0; attempt < 20 && !resumed; attempt++) {
+      const r = await royalty([...args, "--json"], payer);
+      if (r.code === 0) resumed = JSON.parse(r.stdout.trim().split("\n").at(-1) as string);
+      else if (!r.stderr.includes("UNKNOWN_ASSET")) throw new Error(r.stderr);
+      else await new Promise((res) => setTimeout(res, 300)); // the sequencer sees the asset soon
+    }
+    expect(resumed).toMatchObject({ sent: 2, alreadyAccepted: 4, firstSeq: "1", lastSeq: "6" });
+  }, 300_000);
+
+  it("should print one line a person can act on, and exit 1, for each mistake", async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [
+        ["payer", "deposit", ...on(), "--amount", "lots"],
+        as(KEYS.payerA),
+        /^error \[INVALID_FIELD\] --amount must be an integer/,
+      ],
+      [
+        ["payer", "deposit", ...on(), "--amount", "1"],
+        {},
+        /^error \[NO_ACCOUNT_KEY\] set ROYALTY_ACCOUNT_KEY/,
+      ],
+      [
+        ["payer", "deposit", ...on(), "--amount", "1"],
+        { ROYALTY_ACCOUNT_KEY: "0x1234" },
+        /^error \[INVALID_ACCOUNT_KEY\]/,
+      ],
+      [
+        ["asset", "show", "--deployment", join(dir, "nope.json"), "--asset", "1"],
+        {},
+        /^error \[DEPLOYMENT_NOT_FOUND\] deployment file .*nope\.json does not exist/,
+      ],
+      [
+        [
+          "asset",
+          "show",
+          "--rpc",
+          "http://127.0.0.1:9",
+          "--rollup",
+          address(KEYS.outsider),
+          "--asset",
+          "1",
+        ],
+        {},
+        /^error \[RPC_UNREACHABLE\] the RPC at http:\/\/127\.0\.0\.1:9/,
+      ],
+      [
+        ["asset", "show", "--rpc", rpc, "--rollup", address(KEYS.outsider), "--asset", "1"],
+        {},
+        /^error \[NO_ROLLUP_CODE\] no contract at/,
+      ],
+      [
+        ["asset", "show", ...on(), "--asset", "99"],
+        {},
+        /^error \[UNKNOWN_ASSET\] asset 99 is not registered/,
+      ],
+      [
+        ["asset", "register", ...on(), "--asset", "3", "--split", `${address(CREATOR)}:5000`],
+        as(KEYS.owner),
+        /^error \[CONTRACT_REVERT\] registering asset 3 refused: the split breaks a rule: bps must sum to 10000/,
+      ],
+      [["payer", "register", ...on()], as(KEYS.outsider), /^error \[NO_PAYER_KEY\]/],
+      [
+        ["deploy", "--params", "test", "--rpc", rpc],
+        { ROYALTY_DEPLOYER_KEY: "0xnot-a-key" },
+        /^error \[INVALID_DEPLOYER_KEY\]/,
+      ],
+      [
+        ["deploy", "--params", "test", "--rpc", rpc, "--out", deployment],
+        { ROYALTY_DEPLOYER_KEY: KEYS.deployer },
+        /^error \[DEPLOYMENT_EXISTS\]/,
+      ],
+    ];
+    for (const [args, env, expected] of cases) {
+      const r = await royalty(args, env);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(r.stderr.trim(), args.join(" ")).toMatch(expected);
+    }
+  }, 300_000);
+});
