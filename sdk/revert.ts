@@ -27,7 +27,7 @@ const SENTENCES: Record<string, (a: readonly unknown[]) => string> = {
   EthNotAccepted: () => "this deployment's escrow is an ERC-20 token: it takes no ETH",
   TransferFailed: () => "the token or ETH transfer failed",
   NothingPending: () =>
-    "nothing is pending: no withdrawal, key rotation or split update was requested",
+    "nothing is pending: no withdrawal, key rotation or split update was requested, or no royalties are claimable",
   TooEarly: (a) => `too early: possible from ${time(a[0])}`,
   InsufficientEscrow: (a) =>
     `payer ${a[0]} has ${a[1]} in escrow (after pending withdrawals), less than the ${a[2]} needed`,
