@@ -49,6 +49,8 @@ export interface ChainView {
   asset(assetId: bigint): ChainAsset | undefined;
   /** account id the contract assigned to a recipient address, if it appears in any split */
   accountId(address: bigint): bigint | undefined;
+  /** the recipient address the contract assigned an account id to, if the view has seen it */
+  addressOf(id: bigint): bigint | undefined;
   /** claimable balance of a recipient address on chain (0 if unknown) */
   claimable(address: bigint): bigint;
   /** number of batches settled on chain, as far as the view has read */

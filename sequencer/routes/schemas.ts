@@ -112,6 +112,12 @@ export const getEventSchema = {
   },
 };
 
+const blockField = {
+  type: ["string", "null"],
+  pattern: "^(0|[1-9][0-9]*)$",
+  description: "last block the sequencer's view of the contract has read (null: no chain watcher)",
+};
+
 export const getPayerSchema = {
   summary: "A payer's escrow on chain, pending debits, next seq and head",
   params: { type: "object", required: ["address"], properties: { address } },
@@ -127,6 +133,48 @@ export const getPayerSchema = {
         nextSeq: decimal,
         head: decimal,
         settledHead: decimal,
+        block: blockField,
+      },
+    },
+    ...errors(400, 404),
+  },
+};
+
+const splitShape = {
+  type: "object",
+  properties: {
+    splitHash: decimal,
+    recipients: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { accountId: decimal, address: { ...address, type: ["string", "null"] } },
+      },
+    },
+    bps: { type: "array", items: { type: "integer" } },
+  },
+};
+
+export const getAssetSchema = {
+  summary:
+    "An asset's split as the sequencer sees it on chain (404 until its registration is read)",
+  params: { type: "object", required: ["id"], properties: { id: decimal } },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        assetId: decimal,
+        ...splitShape.properties,
+        pending: {
+          oneOf: [
+            { type: "null" },
+            {
+              type: "object",
+              properties: { ...splitShape.properties, effectiveAt: decimal },
+            },
+          ],
+        },
+        block: blockField,
       },
     },
     ...errors(400, 404),

@@ -1,12 +1,20 @@
 import type { FastifyInstance } from "fastify";
 import { RoyaltyError } from "../../core/errors.ts";
+import { bigIntToAddress } from "../../core/field.ts";
+import type { Split } from "../../core/split.ts";
 import type { ChainWatcher } from "../chain/watcher.ts";
 import type { ChainView } from "../chain-state.ts";
 import { toJsonValue } from "../json.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Store } from "../store/types.ts";
 import { ADDRESS_RE, DECIMAL_RE, requireParam } from "./events.ts";
-import { getAccountSchema, getBatchSchema, getPayerSchema, healthSchema } from "./schemas.ts";
+import {
+  getAccountSchema,
+  getAssetSchema,
+  getBatchSchema,
+  getPayerSchema,
+  healthSchema,
+} from "./schemas.ts";
 
 const addressParam = (value: string) =>
   requireParam("address", value, ADDRESS_RE, "must be a 0x address");
@@ -16,6 +24,16 @@ export function stateRoutes(
   deps: { store: Store; chain: ChainView; metrics: Metrics; watcher?: ChainWatcher },
 ): void {
   const { store, chain, metrics, watcher } = deps;
+  // The block the view is at: a client that just sent a transaction waits until it is past it.
+  const block = () => (watcher ? String(watcher.nextBlock - 1n) : null);
+  const splitOf = (split: Split, splitHash: bigint) => ({
+    splitHash,
+    recipients: split.recipients.map((id) => {
+      const at = chain.addressOf(id);
+      return { accountId: id, address: at === undefined ? null : bigIntToAddress(at) };
+    }),
+    bps: split.bps,
+  });
 
   app.get<{ Params: { address: string } }>(
     "/v1/payers/:address",
@@ -37,9 +55,32 @@ export function stateRoutes(
         nextSeq: local?.nextSeq ?? 1n,
         head: local?.head ?? onChain?.head ?? 0n,
         settledHead: onChain?.head ?? 0n,
+        block: block(),
       });
     },
   );
+
+  app.get<{ Params: { id: string } }>("/v1/assets/:id", { schema: getAssetSchema }, async (req) => {
+    const assetId = BigInt(
+      requireParam("id", req.params.id, DECIMAL_RE, "must be a decimal string"),
+    );
+    const asset = chain.asset(assetId);
+    if (!asset) {
+      throw new RoyaltyError(
+        "NOT_FOUND",
+        `asset ${assetId} is not registered as of block ${block() ?? "unknown"}`,
+      );
+    }
+    const pending = asset.pendingSplit;
+    return toJsonValue({
+      assetId,
+      ...splitOf(asset.split, asset.splitHash),
+      pending: pending
+        ? { ...splitOf(pending.split, pending.splitHash), effectiveAt: pending.effectiveAt }
+        : null,
+      block: block(),
+    });
+  });
 
   app.get<{ Params: { address: string } }>(
     "/v1/accounts/:address",

@@ -47,6 +47,28 @@ describe("read endpoints", () => {
     expect((await get(s.url, `/v1/payers/0x${"9".repeat(40)}`)).status).toBe(404);
   });
 
+  it("GET /v1/assets/:id should give the split the sequencer settles against, 404 before it knows the asset", async () => {
+    const res = await get(s.url, "/v1/assets/1");
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      assetId: "1",
+      splitHash: s.chain.asset(1n)!.splitHash.toString(),
+      recipients: [
+        { accountId: "1", address: `0x${"ab".repeat(19)}01` },
+        { accountId: "101", address: null }, // no address seen for this id (yet)
+      ],
+      bps: [7000, 3000],
+      pending: null,
+      block: null, // a seeded view: no chain watcher, no block
+    });
+    const unknown = await get(s.url, "/v1/assets/999");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toMatch(/asset 999 is not registered/);
+    const bad = await get(s.url, "/v1/assets/0x01");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe("id: must be a decimal string");
+  });
+
   it("GET /v1/health and /metrics should report liveness, queue depths and rejections by reason", async () => {
     expect((await get(s.url, "/v1/health")).body).toEqual({
       status: "ok",
