@@ -1,3 +1,4 @@
+import { keccak_256 } from "@noble/hashes/sha3";
 import {
   ADDRESS_BITS,
   ASSET_ID_BITS,
@@ -20,6 +21,19 @@ export interface RoyaltyEvent {
   amount: bigint;
   /** optional field element, e.g. a hash of the marketplace's sale id; 0 if absent */
   ref: bigint;
+}
+
+/**
+ * A sale's `ref` from text: a decimal field element as it is, any other text (a marketplace's
+ * sale id) as keccak256 of its UTF-8 bytes shifted right by 8 bits (248 bits, below the field
+ * order); empty text is 0. docs/protocol.md §2 fixes this rule: changing it changes every ref.
+ */
+export function refOf(text: string | undefined): bigint {
+  const t = (text ?? "").trim();
+  if (t === "") return 0n;
+  if (/^\d+$/.test(t)) return requireFieldElement("ref", BigInt(t));
+  const digest = keccak_256(new TextEncoder().encode(t));
+  return BigInt(`0x${Buffer.from(digest).toString("hex")}`) >> 8n;
 }
 
 /** Separates deployments: events signed for one chain or rollup never settle on another. */

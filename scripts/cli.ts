@@ -178,15 +178,17 @@ program
   .description(
     "check settled batches: proofs re-verified off-chain, numbering, head continuity; --sequencer recomputes every share",
   )
-  .requiredOption("--rpc <url>", "JSON-RPC endpoint (a testnet or a local node)")
-  .requiredOption("--rollup <address>", "RoyaltyRollup address")
-  .option("--batch <n>", "only this batch")
+  .option("--deployment <file>", "deployment file (rpc, rollup and first block)")
+  .option("--rpc <url>", "JSON-RPC endpoint (a testnet or a local node)")
+  .option("--rollup <address>", "RoyaltyRollup address")
+  .option("--network <name>", "sepolia, op-sepolia, base-sepolia or local")
+  .option("--batch <n>", "only this batch (exit 1 if it is not settled)")
   .option(
     "--sequencer <url>",
     "sequencer whose published events are recomputed against the credits",
   )
   .option("--vkey <file>", "verification key (default: build/<set>/verification_key.json)")
-  .option("--from-block <n>", "first block to read logs from")
+  .option("--from-block <n>", "first block to read logs from (default: the deployment's block)")
   .option("--json", "one JSON line per batch")
   .action(verifyCommand);
 

@@ -1,5 +1,6 @@
 import type { Signature } from "../core/eddsa.ts";
-import type { RoyaltyEvent } from "../core/event.ts";
+import { RoyaltyError } from "../core/errors.ts";
+import { type RoyaltyEvent, refOf } from "../core/event.ts";
 import { expandKey, fastSignHead, type SigningKey } from "../core/fast/eddsa.ts";
 import { fastEventHash, fastNextHead } from "../core/fast/event.ts";
 import { addressToBigInt } from "../core/field.ts";
@@ -12,7 +13,17 @@ type Numberish = bigint | number | string;
 export interface EventInput {
   assetId: Numberish;
   amount: Numberish;
+  /** a field element, or any text (a sale id), which is hashed to one (core `refOf`) */
   ref?: Numberish;
+}
+
+/** An event field as an integer: bigint, safe integer or decimal string, else INVALID_FIELD. */
+function integerOf(field: string, v: Numberish): bigint {
+  if (typeof v === "bigint") return v;
+  if (typeof v === "number" ? Number.isSafeInteger(v) : /^\s*\d+\s*$/.test(v)) return BigInt(v);
+  throw new RoyaltyError("INVALID_FIELD", `'${field}' must be a non-negative integer, not '${v}'`, {
+    details: { field, value: String(v) },
+  });
 }
 
 export interface Ack {
@@ -67,11 +78,30 @@ export interface EventStatus {
 }
 
 export interface ConnectOptions
-  extends Omit<RoyaltyClientOptions, "baseUrl" | "domain" | "startSeq" | "startHead"> {
+  extends Omit<
+    RoyaltyClientOptions,
+    "baseUrl" | "domain" | "startSeq" | "startHead" | "payer" | "privateKey"
+  > {
   /** the sequencer's base URL */
   sequencer: string;
-  /** the deployment as `getDeployment` read it: its domain and circuit sizes */
-  deployment: RollupInfo;
+  /**
+   * the deployment: as `getDeployment` read it, or a `connectRollup` connection, whose account is
+   * then the payer unless `payer` says another
+   */
+  deployment: RollupInfo | { info: RollupInfo; walletClient?: { account: { address: string } } };
+  /** the payer's 0x address; default: the connection's account */
+  payer?: string;
+  /** the payer's Baby Jubjub key, as `createPayerKey`, `loadPayerKey` or `derivePayerKey` make it */
+  key?: { privateKey: Uint8Array };
+  /** the same key's 32 private bytes, when there is no PayerKey object */
+  privateKey?: Uint8Array;
+  /**
+   * wait until the sequencer has read this block, e.g. the block of the payer's registration or
+   * of an asset's registration, so that the first events are not refused as unknown
+   */
+  afterBlock?: bigint;
+  /** how long to wait for `afterBlock`; default 120 s */
+  timeoutMs?: number;
 }
 
 /** A signed request body, ready to send. */
@@ -115,7 +145,8 @@ const wireSignature = (s: Signature) => ({
  * the same error, and the next submission first resyncs from the server's view of the payer.
  *
  * @example
- * const client = await RoyaltyClient.connect({ sequencer, deployment, payer, privateKey });
+ * const rollup = await connectRollup({ deployment: "deployment.json", account });
+ * const client = await RoyaltyClient.connect({ sequencer, deployment: rollup, key });
  * const ack = await client.submit({ assetId: 7n, amount: 1_000n });
  * await client.waitForSettlement(ack);
  */
@@ -136,13 +167,27 @@ export class RoyaltyClient {
    * sizes, and the payer's chain resumes where the sequencer has it (GET /v1/payers/:address).
    */
   static async connect(o: ConnectOptions): Promise<RoyaltyClient> {
-    const { sequencer, deployment, ...rest } = o;
+    const { sequencer, deployment, key, afterBlock, timeoutMs, ...rest } = o;
+    const info = "info" in deployment ? deployment.info : deployment;
+    const payer =
+      o.payer ?? ("info" in deployment ? deployment.walletClient?.account.address : undefined);
+    const privateKey = key?.privateKey ?? o.privateKey;
+    if (!payer || !privateKey) {
+      throw new RoyaltyError(
+        "INVALID_FIELD",
+        `RoyaltyClient.connect needs ${payer ? "the payer's key ('key' or 'privateKey')" : "the payer's address ('payer', or a connection with an account)"}`,
+        { details: { field: payer ? "key" : "payer" } },
+      );
+    }
     const client = new RoyaltyClient({
-      ...signingDefaults(deployment.sizes),
+      ...signingDefaults(info.sizes),
       ...rest,
+      payer,
+      privateKey,
       baseUrl: sequencer,
-      domain: deployment.domain,
+      domain: info.domain,
     });
+    if (afterBlock !== undefined) await client.waitForBlock(afterBlock, { timeoutMs });
     await client.resync();
     return client;
   }
@@ -298,6 +343,35 @@ export class RoyaltyClient {
     }
   }
 
+  /**
+   * Waits until the sequencer's view of the contract has read `block` (GET /v1/health), so that
+   * what a transaction of that block registered or deposited is known to it; WAIT_TIMEOUT after
+   * `timeoutMs` (default 120 s).
+   */
+  async waitForBlock(
+    block: bigint,
+    o: { timeoutMs?: number; pollMs?: number } = {},
+  ): Promise<void> {
+    const timeoutMs = o.timeoutMs ?? 120_000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await this.get("/v1/health");
+      const body = (await res.json()) as { chain?: { nextBlock: string } };
+      if (!res.ok) throw await this.errorOf(res.status, body);
+      if (!body.chain) return; // a sequencer without a chain watcher has nothing to wait for
+      const next = BigInt(body.chain.nextBlock);
+      if (next > block) return;
+      if (Date.now() > deadline) {
+        throw new RoyaltyApiError(
+          408,
+          "WAIT_TIMEOUT",
+          `the sequencer has read the chain up to block ${next - 1n}, not yet block ${block}, after ${timeoutMs} ms: is its chain watcher behind or stopped (GET /v1/health)?`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, o.pollMs ?? 250));
+    }
+  }
+
   /** One resync for every submission that arrives while the client is failed or resyncing. */
   private recover(): Promise<void> {
     this.recovering ??= this.resync().finally(() => {
@@ -335,9 +409,9 @@ export class RoyaltyClient {
     const ev: RoyaltyEvent = {
       payer: this.payerInt,
       seq: this.nextSeqValue,
-      assetId: BigInt(input.assetId),
-      amount: BigInt(input.amount),
-      ref: BigInt(input.ref ?? 0n),
+      assetId: integerOf("assetId", input.assetId),
+      amount: integerOf("amount", input.amount),
+      ref: typeof input.ref === "string" ? refOf(input.ref) : integerOf("ref", input.ref ?? 0n),
     };
     this.headValue = fastNextHead(this.headValue, fastEventHash(this.opts.domain, ev));
     this.nextSeqValue += 1n;

@@ -1,5 +1,7 @@
 // The royalty rollup SDK: a payer's event client for the sequencer's API, and one viem action per
 // contract step of every participant (payers, asset owners, recipients).
+
+export { refOf } from "../core/event.ts";
 export { applyKeyRotation } from "./actions/apply-key-rotation.ts";
 export { applySplitUpdate } from "./actions/apply-split-update.ts";
 export { claim } from "./actions/claim.ts";
@@ -24,6 +26,14 @@ export {
   RoyaltyClient,
   type RoyaltyClientOptions,
 } from "./client.ts";
+export {
+  type ConnectRollupOptions,
+  chainOfId,
+  connectRollup,
+  NETWORKS,
+  type RollupConnection,
+  walletFor,
+} from "./connect.ts";
 export {
   type Deployment,
   getDeployment,

@@ -1,34 +1,22 @@
 import { readFile } from "node:fs/promises";
-import {
-  type Account,
-  type Address,
-  type Chain,
-  createPublicClient,
-  createWalletClient,
-  http,
-  type PublicClient,
-  type Transport,
-  type WalletClient,
-} from "viem";
+import type { Address, Chain } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
-import { baseSepolia, hardhat, optimismSepolia, sepolia } from "viem/chains";
 import { RoyaltyError } from "../../core/errors.ts";
-import type { RollupReader, RollupWriter } from "../../sdk/actions/transact.ts";
-import {
-  type Deployment,
-  getDeployment,
-  type RollupInfo,
-  readDeploymentFile,
-} from "../../sdk/deployment.ts";
+import type { RollupWriter } from "../../sdk/actions/transact.ts";
+import { connectRollup, NETWORKS, type RollupConnection, walletFor } from "../../sdk/connect.ts";
+import { readDeploymentFile } from "../../sdk/deployment.ts";
 import { loadPayerKey, type PayerKey } from "../../sdk/payer-key.ts";
 
-/** `--network` presets: viem's chain definitions (their public RPC unless --rpc says another). */
-export const NETWORKS: Record<string, Chain> = {
-  sepolia,
-  "op-sepolia": optimismSepolia,
-  "base-sepolia": baseSepolia,
-  local: { ...hardhat, rpcUrls: { default: { http: ["http://127.0.0.1:8545"] } } },
-};
+function presetOf(network: string): Chain {
+  const preset = NETWORKS[network];
+  if (!preset) {
+    throw new RoyaltyError(
+      "UNKNOWN_NETWORK",
+      `--network must be one of ${Object.keys(NETWORKS).join(", ")}, not '${network}'`,
+    );
+  }
+  return preset;
+}
 
 /** Options every participant command takes to find the rollup. */
 export interface ChainOptions {
@@ -39,26 +27,7 @@ export interface ChainOptions {
   json?: boolean;
 }
 
-export interface Connection extends RollupReader {
-  info: RollupInfo;
-  deployment?: Deployment;
-  chain: Chain;
-}
-
-function chainOf(o: ChainOptions, chainId: number | undefined): Chain {
-  if (o.network) {
-    const preset = NETWORKS[o.network];
-    if (!preset) {
-      throw new RoyaltyError(
-        "UNKNOWN_NETWORK",
-        `--network must be one of ${Object.keys(NETWORKS).join(", ")}, not '${o.network}'`,
-      );
-    }
-    return preset;
-  }
-  const known = Object.values(NETWORKS).find((c) => c.id === chainId);
-  return known ?? { ...hardhat, id: chainId ?? hardhat.id, name: `chain ${chainId}` };
-}
+export type Connection = RollupConnection;
 
 /**
  * The rollup a command acts on: from `--deployment FILE` (its RPC unless --rpc or --network), or
@@ -67,8 +36,8 @@ function chainOf(o: ChainOptions, chainId: number | undefined): Chain {
  */
 export async function connect(o: ChainOptions): Promise<Connection> {
   const deployment = o.deployment ? await readDeploymentFile(o.deployment) : undefined;
-  const chain = chainOf(o, deployment?.chainId);
-  const rpc = o.rpc ?? (o.network ? chain.rpcUrls.default.http[0] : deployment?.rpc);
+  const preset = o.network ? presetOf(o.network) : undefined;
+  const rpc = o.rpc ?? preset?.rpcUrls.default.http[0] ?? deployment?.rpc;
   if (!rpc) {
     throw new RoyaltyError(
       "NO_RPC",
@@ -81,30 +50,23 @@ export async function connect(o: ChainOptions): Promise<Connection> {
       "say which rollup: --deployment FILE (written by `royalty deploy`) or --rollup ADDRESS",
     );
   }
-  if (deployment && o.network && chain.id !== deployment.chainId) {
+  if (deployment && preset && preset.id !== deployment.chainId) {
     throw new RoyaltyError(
       "WRONG_CHAIN",
-      `--network ${o.network} is chain ${chain.id} but the deployment file is for chain ${deployment.chainId}`,
+      `--network ${o.network} is chain ${preset.id} but the deployment file is for chain ${deployment.chainId}`,
     );
   }
-  const publicClient = createPublicClient({ chain, transport: http(rpc, { retryCount: 3 }) });
-  const info = await getDeployment(
-    publicClient as PublicClient,
-    deployment ? { deployment } : { rollup: o.rollup as Address },
-  );
   if (o.rollup && deployment && o.rollup.toLowerCase() !== deployment.rollup.toLowerCase()) {
     throw new RoyaltyError(
       "WRONG_ROLLUP",
       `--rollup ${o.rollup} is not the deployment file's rollup ${deployment.rollup}`,
     );
   }
-  return {
-    publicClient: publicClient as PublicClient,
-    rollup: info.rollup,
-    info,
-    chain: { ...chain, id: info.chainId },
-    ...(deployment ? { deployment } : {}),
-  };
+  return connectRollup({
+    rpc,
+    ...(preset ? { chain: preset } : {}),
+    ...(deployment ? { deployment } : { rollup: o.rollup as Address }),
+  });
 }
 
 const HEX_KEY = /^0x[0-9a-fA-F]{64}$/;
@@ -132,13 +94,7 @@ export function accountFromEnv(variable = "ROYALTY_ACCOUNT_KEY"): PrivateKeyAcco
 
 /** A writer for the connection, signing with the account of ROYALTY_ACCOUNT_KEY. */
 export function writerOf(c: Connection, account = accountFromEnv()): RollupWriter {
-  const rpc = (c.publicClient.transport as { url?: string }).url;
-  const walletClient = createWalletClient({
-    account,
-    chain: c.chain,
-    transport: http(rpc, { retryCount: 3 }),
-  }) as WalletClient<Transport, Chain, Account>;
-  return { publicClient: c.publicClient, rollup: c.rollup, walletClient };
+  return { publicClient: c.publicClient, rollup: c.rollup, walletClient: walletFor(c, account) };
 }
 
 /** The key file `royalty keys new` writes. */

@@ -64,6 +64,8 @@ export async function eventsSendCommand(o: EventsSendOptions): Promise<void> {
     payer,
     privateKey: key.privateKey,
     maxEventsPerRequest: chunk,
+    // Registrations and deposits sent just before are known to the sequencer first.
+    afterBlock: await c.publicClient.getBlockNumber(),
   });
   const progressFile = o.progress ?? `${o.file}.progress.json`;
   const mine = (p: SendProgress) =>

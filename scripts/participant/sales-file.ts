@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
-import { keccak256, toBytes } from "viem";
 import { RoyaltyError } from "../../core/errors.ts";
+import { refOf } from "../../core/event.ts";
 import {
   ASSET_ID_BITS,
   requireAmount,
@@ -22,17 +22,6 @@ export interface SalesFile {
   sales: Sale[];
   /** sha256 of the file: a resumed send must continue the same file */
   sha256: string;
-}
-
-/**
- * A sale's `ref`: a decimal field element as it is, any other text (a marketplace's sale id) as
- * keccak256 of its UTF-8 bytes shifted to 248 bits, below the field order.
- */
-export function refOf(text: string | undefined): bigint {
-  const t = (text ?? "").trim();
-  if (t === "") return 0n;
-  if (/^\d+$/.test(t)) return requireFieldElement("ref", BigInt(t));
-  return BigInt(keccak256(toBytes(t))) >> 8n;
 }
 
 function saleOf(row: Record<string, unknown>, line: number): Sale {

@@ -1,4 +1,4 @@
-import { type Abi, decodeEventLog, type Log, type PublicClient } from "viem";
+import { type Abi, type AbiEvent, decodeEventLog, type Log, type PublicClient } from "viem";
 import { RoyaltyError } from "../../core/errors.ts";
 import { domainOf, eventHash, type RoyaltyEvent } from "../../core/event.ts";
 import { eventsRoot } from "../../core/merkle.ts";
@@ -7,10 +7,14 @@ import { type CircuitParams, loadParams, paramSetNames } from "../../core/params
 import { computeShares, type Split } from "../../core/split.ts";
 import { type BatchCalldata, proofFromCalldata } from "../../prover/calldata.ts";
 import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
+import { getLogsPaged } from "../../sdk/logs.ts";
 import { royaltyRollupAbi } from "../../sdk/rollup-abi.ts";
 
 // Calls by a function name chosen at run time: the untyped view of the typed ABI.
 const rollupAbi: Abi = royaltyRollupAbi;
+const ROLLUP_EVENTS = royaltyRollupAbi.filter(
+  (item): item is AbiEvent & typeof item => item.type === "event",
+);
 
 import { artifactPaths } from "../setup/paths.ts";
 
@@ -79,10 +83,11 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
   // Computed, not taken from anyone: events are hashed under this deployment's own domain.
   const domain = domainOf(BigInt(await o.client.getChainId()), o.rollup);
   const vkey = readVerificationKey(o.vkey ?? artifactPaths(params).verificationKey);
-  const logs = await o.client.getLogs({
+  // In pages, retried: public RPCs cap eth_getLogs ranges and rate-limit (HTTP 429).
+  const logs = await getLogsPaged(o.client, {
     address: o.rollup,
+    events: ROLLUP_EVENTS,
     fromBlock: o.fromBlock ?? 0n,
-    toBlock: "latest",
   });
   const events = logs.flatMap((log: Log) => {
     try {
@@ -187,6 +192,13 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
       );
     }
   }
+  if (o.batch !== undefined && verdicts.length === 0) {
+    throw new RoyaltyError(
+      "BATCH_NOT_FOUND",
+      `batch ${o.batch} is not settled on this rollup (${settlements.length} batches are, read from block ${o.fromBlock ?? 0n})`,
+      { details: { batch: String(o.batch), settled: settlements.length } },
+    );
+  }
   return verdicts;
 }
 
@@ -199,7 +211,15 @@ async function checkAgainstSequencer(
   settled: PublicData,
   splitOf: (assetId: bigint) => Split | undefined,
 ): Promise<string[]> {
-  const response = await fetch(`${url.replace(/\/$/, "")}/v1/batches/${s.batchNumber}`);
+  const response = await fetch(`${url.replace(/\/$/, "")}/v1/batches/${s.batchNumber}`).catch(
+    (cause: unknown) => {
+      throw new RoyaltyError(
+        "SEQUENCER_UNREACHABLE",
+        `the sequencer at ${url} does not answer (${(cause as Error).message}): is it running, and is the URL right? Without --sequencer only the chain is checked`,
+        { cause },
+      );
+    },
+  );
   if (!response.ok)
     return [`the sequencer does not publish batch ${s.batchNumber} (HTTP ${response.status})`];
   const body = (await response.json()) as {

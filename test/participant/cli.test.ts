@@ -343,6 +343,16 @@ describe("royalty CLI for every participant", () => {
         { ROYALTY_DEPLOYER_KEY: KEYS.deployer },
         /^error \[DEPLOYMENT_EXISTS\]/,
       ],
+      [
+        ["verify", ...on(), "--batch", "999"],
+        {},
+        /^error \[BATCH_NOT_FOUND\] batch 999 is not settled on this rollup \(\d+ batches are/,
+      ],
+      [
+        ["verify", ...on(), "--sequencer", "http://127.0.0.1:9"],
+        {},
+        /^error \[SEQUENCER_UNREACHABLE\] the sequencer at http:\/\/127\.0\.0\.1:9 does not answer/,
+      ],
     ];
     for (const [args, env, expected] of cases) {
       const r = await royalty(args, env);
@@ -350,5 +360,14 @@ describe("royalty CLI for every participant", () => {
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(r.stderr.trim(), args.join(" ")).toMatch(expected);
     }
+    // A second sequencer on the first one's port: one JSON log line with the code, exit 1.
+    const busy = await royalty(
+      ["sequencer", ...on(), "--db", join(dir, "second.sqlite"), "--port", new URL(sequencer).port],
+      { ROYALTY_SUBMITTER_KEY: KEYS.operator },
+    );
+    expect(busy.code).toBe(1);
+    const last = JSON.parse(busy.stderr.trim().split("\n").at(-1) as string);
+    expect(last).toMatchObject({ level: "error", code: "PORT_IN_USE" });
+    expect(last.message).toMatch(new RegExp(`port ${new URL(sequencer).port}`));
   }, 300_000);
 });
