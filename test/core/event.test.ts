@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { keccak256, toBytes } from "viem";
 import { describe, expect, it } from "vitest";
 import {
   chainHeads,
@@ -6,6 +7,7 @@ import {
   eventHash,
   nextHead,
   type RoyaltyEvent,
+  refOf,
   SNARK_FIELD,
   validateEvent,
 } from "../../core/index.ts";
@@ -216,5 +218,24 @@ describe("validateEvent", () => {
       "events[3].seq",
       "must not be 0",
     );
+  });
+});
+
+describe("refOf", () => {
+  it("should keep a decimal field element and hash any other text to keccak256 >> 8", () => {
+    expect(refOf("")).toBe(0n);
+    expect(refOf(undefined)).toBe(0n);
+    expect(refOf(" 42 ")).toBe(42n);
+    // viem's keccak256 as the independent reference
+    expect(refOf("sale-1")).toBe(BigInt(keccak256(toBytes("sale-1"))) >> 8n);
+    expect(refOf("ünïcode ✓")).toBe(BigInt(keccak256(toBytes("ünïcode ✓"))) >> 8n);
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), (text) => {
+        fc.pre(!/^\s*\d+\s*$/.test(text) && text.trim() !== "");
+        const ref = refOf(text);
+        return ref < 2n ** 248n && ref === BigInt(keccak256(toBytes(text.trim()))) >> 8n;
+      }),
+    );
+    expectInvalid(() => refOf(SNARK_FIELD.toString()), "ref", "must be a field element (0 <= x < r)");
   });
 });
