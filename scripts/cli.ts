@@ -136,6 +136,16 @@ program
   )
   .option("--watcher-poll-ms <ms>", "how often the chain watcher polls", "1000")
   .option(
+    "--stall-seconds <s>",
+    "waiting work with no proof or no settlement for this long makes /v1/health degraded",
+    "600",
+  )
+  .option(
+    "--max-lag-blocks <n>",
+    "the chain watcher this many blocks behind makes /v1/health degraded",
+    "50",
+  )
+  .option(
     "--redis <url>",
     "send proofs to `royalty prover` processes through this Redis instead of proving here (env ROYALTY_REDIS_URL)",
   )

@@ -72,6 +72,10 @@ export interface SequencerOptions {
   changeMarginSec?: number;
   /** how often the chain watcher polls (default 1000 ms) */
   watcherPollMs?: number;
+  /** seconds of waiting work with no proof or no settlement before /v1/health says degraded (600) */
+  stallSeconds?: number;
+  /** blocks behind the confirmed head before /v1/health says the watcher is behind (50) */
+  maxLagBlocks?: number;
 }
 
 /**
@@ -170,6 +174,10 @@ export async function runSequencer(o: SequencerOptions) {
     metrics,
     ingest: { changeMarginSec: o.changeMarginSec },
     watcher,
+    health: {
+      ...(o.stallSeconds === undefined ? {} : { stallMs: o.stallSeconds * 1000 }),
+      ...(o.maxLagBlocks === undefined ? {} : { maxLagBlocks: BigInt(o.maxLagBlocks) }),
+    },
   });
   const batcher = new Batcher({
     store,

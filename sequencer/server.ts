@@ -5,6 +5,7 @@ import type { CircuitParams } from "../core/params.ts";
 import type { ChainWatcher } from "./chain/watcher.ts";
 import type { ChainView } from "./chain-state.ts";
 import { type ChainRunner, inlineChainRunner } from "./crypto/pool.ts";
+import { HealthMonitor, type HealthOptions } from "./health.ts";
 import { asRoyaltyError, errorBody, STATUS_OF } from "./http-errors.ts";
 import { type IngestOptions, Ingestor } from "./ingest.ts";
 import { Metrics } from "./metrics.ts";
@@ -26,6 +27,8 @@ export interface ServerOptions {
   ingest?: IngestOptions;
   /** the chain watcher, for /v1/health (none: a seeded chain view) */
   watcher?: ChainWatcher;
+  /** what /v1/health calls a stall and a lagging watcher */
+  health?: HealthOptions;
 }
 
 export const API_VERSION = "1.0.0";
@@ -85,13 +88,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     options.ingest,
   );
   eventRoutes(app, { store: options.store, ingestor, metrics, params: options.params });
+  const health = new HealthMonitor(
+    { store: options.store, chain: options.chain, metrics, watcher: options.watcher },
+    options.health,
+  );
+  health.start();
   stateRoutes(app, {
     store: options.store,
     chain: options.chain,
     metrics,
     watcher: options.watcher,
+    health,
   });
   app.get("/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  app.addHook("onClose", async () => runner.close());
+  app.addHook("onClose", async () => {
+    health.stop();
+    await runner.close();
+  });
   return app;
 }

@@ -1,10 +1,10 @@
 import { availableParallelism } from "node:os";
-import { pino } from "pino";
 import { RoyaltyError } from "../../core/errors.ts";
 import { loadParams } from "../../core/params.ts";
 import { MultiThreadProver } from "../../prover/multi-thread-prover.ts";
 import { ProverPool } from "../../prover/pool.ts";
 import { startQueueWorker } from "../../prover/queue-worker.ts";
+import { createLogger } from "../logger.ts";
 
 export interface ProverCommandOptions {
   redis?: string;
@@ -41,7 +41,7 @@ export async function proverCommand(o: ProverCommandOptions): Promise<void> {
   // snarkjs sizes its own thread pool by the cores, so "all" is the only other choice (TOOLCHAIN.md).
   const multi = o.threadsPerProof === "all";
   const workers = multi ? 1 : Number(o.workers ?? availableParallelism());
-  const logger = pino({ level: "info" }, pino.destination(2));
+  const logger = createLogger();
   const engine = o.proverEngine;
   const pool = multi ? new MultiThreadProver({ engine }) : new ProverPool({ workers, engine });
   logger.info({ engine: pool.engine }, "prover engine");

@@ -1,8 +1,8 @@
-import { pino } from "pino";
 import { RoyaltyError } from "../../core/errors.ts";
 import { loadParams } from "../../core/params.ts";
 import { readDeploymentFile } from "../../sdk/deployment.ts";
 import { runSequencer } from "../../sequencer/run.ts";
+import { createLogger } from "../logger.ts";
 
 export interface SequencerCommandOptions {
   db: string;
@@ -23,6 +23,8 @@ export interface SequencerCommandOptions {
   watcherPollMs: string;
   redis?: string;
   proverQueue?: string;
+  stallSeconds: string;
+  maxLagBlocks: string;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function sequencerCommand(o: SequencerCommandOptions): Promise<void
       "royalty sequencer needs --deployment FILE and its --rpc URL (or --chain-seed FILE for a sequencer without a chain)",
     );
   }
-  const logger = pino({ level: process.env.ROYALTY_LOG_LEVEL ?? "info" }, pino.destination(2));
+  const logger = createLogger();
   const { url, stop } = await runSequencer({
     db: o.db,
     params,
@@ -70,11 +72,21 @@ export async function sequencerCommand(o: SequencerCommandOptions): Promise<void
     proverQueue: o.proverQueue,
     maxWaitMs: Number(o.maxWaitMs),
     submitterKey,
+    stallSeconds: Number(o.stallSeconds),
+    maxLagBlocks: Number(o.maxLagBlocks),
   });
-  console.log(JSON.stringify({ listening: url, settling: submitterKey !== undefined }));
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
+  const settling = submitterKey !== undefined;
+  logger.info(
+    { url, params: params.name, rollup: deployment?.rollup ?? null, settling },
+    "sequencer started",
+  );
+  console.log(JSON.stringify({ listening: url, settling }));
+  const signal = await new Promise<string>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
   });
+  logger.info({ signal }, "sequencer stopping: finishing requests, closing the database");
   await stop();
+  logger.info("sequencer stopped");
+  logger.flush();
 }

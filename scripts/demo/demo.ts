@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import cliProgress from "cli-progress";
 import hre from "hardhat";
-import { pino } from "pino";
 import { createPublicClient, custom } from "viem";
 import { publicKeyOf } from "../../core/eddsa.ts";
 import { RoyaltyError } from "../../core/errors.ts";
@@ -14,6 +13,7 @@ import { samplePrivateKey } from "../../prover/sample-batch.ts";
 import { RoyaltyClient } from "../../sdk/index.ts";
 import { runSequencer } from "../../sequencer/run.ts";
 import { type Deployment, deployRollup } from "../deploy/deploy-rollup.ts";
+import { createLogger } from "../logger.ts";
 import { runSetup } from "../setup/setup.ts";
 import { verifyBatches } from "../verify/verify-batches.ts";
 
@@ -99,7 +99,7 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
   say(
     `4/6 starting the sequencer (HTTP API, batcher, 2 prover threads on the ${engine} Groth16 engine, settlement submitter)`,
   );
-  const logger = pino({ level: "warn" }, pino.destination(2));
+  const logger = createLogger("warn");
   const sequencer = await runSequencer({
     db: join(mkdtempSync(join(tmpdir(), "royalty-demo-")), "sequencer.sqlite"),
     params,

@@ -244,18 +244,39 @@ export const getBatchSchema = {
 };
 
 export const healthSchema = {
-  summary: "Liveness",
+  summary:
+    "Liveness: ok, or degraded with the reasons (a stopped or lagging watcher, stalled proving or settlement)",
   response: {
     200: {
       type: "object",
       properties: {
         status: { type: "string", enum: ["ok", "degraded"] },
+        reasons: {
+          type: "array",
+          description: "why the sequencer is degraded; empty when ok",
+          items: {
+            type: "object",
+            properties: {
+              reason: {
+                type: "string",
+                enum: [
+                  "watcher_stopped",
+                  "watcher_behind",
+                  "proving_stalled",
+                  "settlement_stalled",
+                ],
+              },
+              message: { type: "string" },
+            },
+          },
+        },
         lastBatch: { type: "integer" },
         settledBatches: decimal,
         chain: {
           type: "object",
           properties: {
             nextBlock: decimal,
+            lag: { ...decimal, description: "blocks the view is behind the confirmed head" },
             error: { type: ["string", "null"] },
           },
         },

@@ -4,6 +4,7 @@ import { bigIntToAddress } from "../../core/field.ts";
 import type { Split } from "../../core/split.ts";
 import type { ChainWatcher } from "../chain/watcher.ts";
 import type { ChainView } from "../chain-state.ts";
+import type { HealthMonitor } from "../health.ts";
 import { toJsonValue } from "../json.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Store } from "../store/types.ts";
@@ -21,9 +22,15 @@ const addressParam = (value: string) =>
 
 export function stateRoutes(
   app: FastifyInstance,
-  deps: { store: Store; chain: ChainView; metrics: Metrics; watcher?: ChainWatcher },
+  deps: {
+    store: Store;
+    chain: ChainView;
+    metrics: Metrics;
+    watcher?: ChainWatcher;
+    health: HealthMonitor;
+  },
 ): void {
-  const { store, chain, metrics, watcher } = deps;
+  const { store, chain, metrics, watcher, health } = deps;
   // The block the view is at: a client that just sent a transaction waits until it is past it.
   const block = () => (watcher ? String(watcher.nextBlock - 1n) : null);
   const splitOf = (split: Split, splitHash: bigint) => ({
@@ -136,12 +143,18 @@ export function stateRoutes(
   });
 
   app.get("/v1/health", { schema: healthSchema }, async () => ({
-    status: watcher?.error ? "degraded" : "ok",
+    ...(await health.check()),
     lastBatch: store.lastBatchNumber(),
     settledBatches: String(chain.settledBatches),
     queues: store.queueDepths(),
     ...(watcher
-      ? { chain: { nextBlock: String(watcher.nextBlock), error: watcher.error?.code ?? null } }
+      ? {
+          chain: {
+            nextBlock: String(watcher.nextBlock),
+            lag: String(watcher.lag),
+            error: watcher.error?.code ?? null,
+          },
+        }
       : {}),
   }));
 

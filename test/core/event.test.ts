@@ -236,6 +236,10 @@ describe("refOf", () => {
         return ref < 2n ** 248n && ref === BigInt(keccak256(toBytes(text.trim()))) >> 8n;
       }),
     );
-    expectInvalid(() => refOf(SNARK_FIELD.toString()), "ref", "must be a field element (0 <= x < r)");
+    expectInvalid(
+      () => refOf(SNARK_FIELD.toString()),
+      "ref",
+      "must be a field element (0 <= x < r)",
+    );
   });
 });

@@ -72,6 +72,7 @@ describe("read endpoints", () => {
   it("GET /v1/health and /metrics should report liveness, queue depths and rejections by reason", async () => {
     expect((await get(s.url, "/v1/health")).body).toEqual({
       status: "ok",
+      reasons: [],
       lastBatch: 0,
       settledBatches: "0",
       queues: { accepted: 2, batched: 0, proven: 0 },

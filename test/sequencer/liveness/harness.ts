@@ -275,7 +275,9 @@ export class Scenario {
   }
 
   /** Starts `royalty sequencer` (settling as the operator unless `settle` is false). */
-  async startSequencer(opts: { settle?: boolean } = {}): Promise<SequencerProcess> {
+  async startSequencer(
+    opts: { settle?: boolean; args?: string[] } = {},
+  ): Promise<SequencerProcess> {
     const logs: Record<string, unknown>[] = [];
     const { child, found } = await startProcess(
       [
@@ -303,6 +305,7 @@ export class Scenario {
         "20",
         "--watcher-poll-ms",
         "200",
+        ...(opts.args ?? []),
       ],
       (line) => (JSON.parse(line) as { listening?: string }).listening,
       {
