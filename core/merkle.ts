@@ -20,7 +20,34 @@ export function eventsRoot(params: CircuitParams, leaves: readonly bigint[]): bi
   return BigInt(eventsTree(params, leaves).root);
 }
 
-/** Receipt check: is `leaf` at `proof.leafIndex` under `root`? */
-export function verifyEventProof(proof: IMTMerkleProof): boolean {
-  return IMT.verifyProof(proof, hashNode);
+type Numeric = bigint | number | string;
+
+/** A Merkle proof as zk-kit makes it, or as JSON carries it (numbers as decimal strings). */
+export interface EventProofInput {
+  root: Numeric;
+  leaf: Numeric;
+  leafIndex: number;
+  siblings: readonly (readonly Numeric[])[];
+  pathIndices: readonly number[];
+}
+
+/**
+ * Receipt check: is `leaf` at `proof.leafIndex` under `root`? Takes the proof as the API returns
+ * it (decimal strings) or as zk-kit made it; a malformed proof is false, never a throw.
+ */
+export function verifyEventProof(proof: EventProofInput | IMTMerkleProof): boolean {
+  try {
+    const normal: IMTMerkleProof = {
+      root: BigInt(proof.root),
+      leaf: BigInt(proof.leaf),
+      leafIndex: proof.leafIndex,
+      siblings: (proof.siblings as readonly (readonly Numeric[])[]).map((level) =>
+        level.map((x) => BigInt(x)),
+      ),
+      pathIndices: [...proof.pathIndices],
+    };
+    return IMT.verifyProof(normal, hashNode);
+  } catch {
+    return false;
+  }
 }

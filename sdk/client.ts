@@ -4,6 +4,7 @@ import { type RoyaltyEvent, refOf } from "../core/event.ts";
 import { expandKey, fastSignHead, type SigningKey } from "../core/fast/eddsa.ts";
 import { fastEventHash, fastNextHead } from "../core/fast/event.ts";
 import { addressToBigInt } from "../core/field.ts";
+import type { EventProofInput } from "../core/merkle.ts";
 import type { RollupInfo } from "./deployment.ts";
 import { signingDefaults } from "./deployment.ts";
 import { RoyaltyApiError } from "./errors.ts";
@@ -71,10 +72,17 @@ export interface RoyaltyClientOptions {
 export interface EventStatus {
   payer: string;
   seq: string;
+  assetId: string;
+  amount: string;
+  ref: string;
+  eventHash: string;
+  head: string;
   status: "accepted" | "batched" | "proven" | "settled" | "rejected";
   batch: number | null;
+  leafIndex: number | null;
   reason?: string;
-  receipt?: { eventsRoot: string; txHash: string | null; proof: unknown };
+  /** once settled: the Merkle proof of the event under its batch's eventsRoot (`verifyReceipt`) */
+  receipt?: { eventsRoot: string; txHash: string | null; proof: EventProofInput };
 }
 
 export interface ConnectOptions

@@ -52,5 +52,6 @@ export {
   type PayerKey,
   payerKeyHex,
 } from "./payer-key.ts";
+export { type ReceiptVerdict, verifyReceipt } from "./receipt.ts";
 export { decodeRevert, explainRevert, revertError } from "./revert.ts";
 export { royaltyRollupAbi } from "./rollup-abi.ts";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
-import { type Abi, createPublicClient, createWalletClient, http } from "viem";
+import { type Abi, createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { domainOf } from "../../core/event.ts";
 import { samplePrivateKey } from "../../prover/sample-batch.ts";
 import { deployCommand } from "../../scripts/commands/deploy.ts";
 import { PROJECT_ROOT } from "../../scripts/setup/paths.ts";
-import { RoyaltyClient } from "../../sdk/index.ts";
+import { type EventStatus, RoyaltyClient, verifyReceipt } from "../../sdk/index.ts";
 import { royaltyRollupAbi } from "../../sdk/rollup-abi.ts";
 
 // Calls by a function name chosen at run time: the untyped view of the typed ABI.
@@ -130,6 +130,36 @@ describe("sequencer with the chain watcher on a local Hardhat node over HTTP", (
     }
     expect(status.status).toBe("settled");
     expect(status.receipt?.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+    // The receipt checks out as returned: hash, Merkle path, and the root in the chain's own log.
+    const reader = { publicClient: client as PublicClient, rollup: deployment.rollup };
+    const domain = domainOf(31337n, deployment.rollup);
+    const settledStatus = status as EventStatus;
+    expect(await verifyReceipt(settledStatus, { domain, chain: reader })).toEqual({
+      valid: true,
+      reasons: [],
+    });
+    const forged = await verifyReceipt(
+      { ...settledStatus, amount: "1235" },
+      { domain, chain: reader },
+    );
+    expect(forged.reasons).toContain(
+      "the event's fields do not hash to its eventHash under this domain",
+    );
+    const elsewhere = await verifyReceipt(
+      {
+        ...settledStatus,
+        receipt: {
+          ...settledStatus.receipt!,
+          eventsRoot: "7",
+          proof: { ...settledStatus.receipt!.proof, root: "7" },
+        },
+      },
+      { domain, chain: reader },
+    );
+    expect(elsewhere.valid).toBe(false);
+    expect(elsewhere.reasons.join("; ")).toMatch(
+      /Merkle path .*; batch \d+ settled on chain with eventsRoot/,
+    );
     const claimable = await client.readContract({
       address: deployment.rollup,
       abi: rollupAbi,

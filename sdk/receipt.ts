@@ -1,0 +1,75 @@
+import { getAbiItem, type Log, parseEventLogs } from "viem";
+import { eventHash } from "../core/event.ts";
+import { verifyEventProof } from "../core/merkle.ts";
+import type { RollupReader } from "./actions/transact.ts";
+import type { EventStatus } from "./client.ts";
+import { getLogsPaged } from "./logs.ts";
+import { royaltyRollupAbi } from "./rollup-abi.ts";
+
+export interface ReceiptVerdict {
+  valid: boolean;
+  /** what failed, one sentence each; empty when valid */
+  reasons: string[];
+}
+
+const BATCH_SETTLED = getAbiItem({ abi: royaltyRollupAbi, name: "BatchSettled" });
+
+/**
+ * Checks a settled event's receipt exactly as `GET /v1/events/:payer/:seq` (or
+ * `RoyaltyClient.eventStatus`) returned it: the event hash recomputed from its fields under the
+ * deployment's domain, that hash as the proof's leaf, the Merkle path up to the receipt's
+ * eventsRoot and, with `chain`, that root in the rollup's own `BatchSettled` log of that batch,
+ * so the sequencer's word is not needed for any of it.
+ *
+ * @example
+ * const status = await client.waitForSettlement(ack);
+ * const { valid, reasons } = await verifyReceipt(status, { domain: info.domain, chain: rollup });
+ */
+export async function verifyReceipt(
+  status: EventStatus,
+  o: { domain: bigint; chain?: RollupReader & { fromBlock?: bigint } },
+): Promise<ReceiptVerdict> {
+  const reasons: string[] = [];
+  const receipt = status.receipt;
+  if (status.status !== "settled" || !receipt) {
+    return { valid: false, reasons: [`event ${status.seq} is ${status.status}, not settled`] };
+  }
+  const hash = eventHash(o.domain, {
+    payer: BigInt(status.payer),
+    seq: BigInt(status.seq),
+    assetId: BigInt(status.assetId),
+    amount: BigInt(status.amount),
+    ref: BigInt(status.ref ?? 0),
+  });
+  if (String(hash) !== String(status.eventHash)) {
+    reasons.push("the event's fields do not hash to its eventHash under this domain");
+  }
+  if (String(receipt.proof.leaf) !== String(hash)) {
+    reasons.push("the proof's leaf is not the event's hash");
+  }
+  if (String(receipt.proof.root) !== String(receipt.eventsRoot)) {
+    reasons.push("the proof's root is not the receipt's eventsRoot");
+  }
+  if (!verifyEventProof(receipt.proof)) {
+    reasons.push("the Merkle path does not lead from the leaf to the root");
+  }
+  if (o.chain && status.batch !== null) {
+    const logs = await getLogsPaged(o.chain.publicClient, {
+      address: o.chain.rollup,
+      events: [BATCH_SETTLED],
+      args: { batchNumber: BigInt(status.batch) },
+      fromBlock: o.chain.fromBlock ?? 0n,
+    });
+    const settled = parseEventLogs({ abi: royaltyRollupAbi, logs: logs as Log[] }).find(
+      (e) => e.eventName === "BatchSettled",
+    );
+    if (!settled || settled.eventName !== "BatchSettled") {
+      reasons.push(`the rollup has no BatchSettled log of batch ${status.batch}`);
+    } else if (String(settled.args.batch.eventsRoot) !== String(receipt.eventsRoot)) {
+      reasons.push(
+        `batch ${status.batch} settled on chain with eventsRoot ${settled.args.batch.eventsRoot}, not the receipt's`,
+      );
+    }
+  }
+  return { valid: reasons.length === 0, reasons };
+}
