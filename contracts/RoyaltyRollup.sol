@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
-import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {IRoyaltyRollup} from "./IRoyaltyRollup.sol";
 import {BabyJubjub} from "./lib/BabyJubjub.sol";
+import {PoseidonT3, PoseidonT5} from "./lib/Poseidon.sol";
 import {PublicPacking} from "./lib/PublicPacking.sol";
 import {SplitHash} from "./lib/SplitHash.sol";
 

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
-import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
-import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
-import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
+import {PoseidonT3, PoseidonT4, PoseidonT5, PoseidonT6} from "./Poseidon.sol";
 
 /// @notice splitHash = Poseidon(assetId, entry_1..entry_K), entry = recipientId * 2^14 + bps
 ///         (docs/protocol.md §3); the circuit opens the same hash (circuits/lib/asset_slot.circom).

@@ -26,8 +26,9 @@ type Viem = any;
 export async function deployRollup(viem: Viem, options: DeployOptions) {
   const { params } = options;
   const libraries: Record<string, `0x${string}`> = {};
+  // poseidon-solidity's own libraries, linked where contracts/lib/Poseidon.sol declares them.
   for (const name of ["PoseidonT3", "PoseidonT4", "PoseidonT5", "PoseidonT6"]) {
-    libraries[name] = (await viem.deployContract(name)).address;
+    libraries[name] = (await viem.deployContract(`poseidon-solidity/${name}.sol:${name}`)).address;
   }
   const verifier = await viem.deployContract(`RoyaltyVerifier_${params.name}`);
   const [wallet] = await viem.getWalletClients();
