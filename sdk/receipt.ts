@@ -63,7 +63,7 @@ export async function verifyReceipt(
     const settled = parseEventLogs({ abi: royaltyRollupAbi, logs: logs as Log[] }).find(
       (e) => e.eventName === "BatchSettled",
     );
-    if (!settled || settled.eventName !== "BatchSettled") {
+    if (settled?.eventName !== "BatchSettled") {
       reasons.push(`the rollup has no BatchSettled log of batch ${status.batch}`);
     } else if (String(settled.args.batch.eventsRoot) !== String(receipt.eventsRoot)) {
       reasons.push(

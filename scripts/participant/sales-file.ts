@@ -8,7 +8,6 @@ import {
   ASSET_ID_BITS,
   requireAmount,
   requireBits,
-  requireFieldElement,
 } from "../../core/field.ts";
 
 /** One sale of a marketplace's export: what a royalty event carries besides payer and seq. */
