@@ -98,6 +98,18 @@ async function checkDeployment(
   }
 }
 
+/** The submitter pays for every settlement: with no ETH it could never send one. */
+async function checkSubmitter(client: PublicClient, key: `0x${string}`): Promise<void> {
+  const { address } = privateKeyToAccount(key);
+  if ((await client.getBalance({ address })) === 0n) {
+    throw new RoyaltyError(
+      "SUBMITTER_UNFUNDED",
+      `the submitter ${address} (ROYALTY_SUBMITTER_KEY) has no ETH to pay for settlements: fund it first`,
+      { details: { submitter: address } },
+    );
+  }
+}
+
 /**
  * One sequencer process: chain watcher, HTTP API, batcher, prover pool (or a queue to prover
  * processes, DESIGN §9 beyond one machine) and settlement submitter. Returns the URL and a stop function; every part resumes from the
@@ -105,7 +117,17 @@ async function checkDeployment(
  */
 export async function runSequencer(o: SequencerOptions) {
   const { params, logger } = o;
-  // First: an unreachable Redis is reported before anything else starts.
+  // Before anything starts or any file is written: the chain, the rollup and the submitter check
+  // out, each failure one line naming what to fix.
+  const transport = o.transport ?? (o.rpc ? http(o.rpc) : undefined);
+  let deployment: Deployment | undefined;
+  if (transport && o.deployment) {
+    deployment =
+      typeof o.deployment === "string" ? await readDeploymentFile(o.deployment) : o.deployment;
+    await checkDeployment(createPublicClient({ transport }), deployment, params);
+    if (o.submitterKey) await checkSubmitter(createPublicClient({ transport }), o.submitterKey);
+  }
+  // Then: an unreachable Redis is reported before anything else starts.
   // The queue names the zkey by its hash, so this machine needs the set's keys too.
   if (o.redis) localArtifacts(params);
   const prover: Prover | undefined = o.redis
@@ -126,12 +148,7 @@ export async function runSequencer(o: SequencerOptions) {
   let chain: InMemoryChainView;
   let lifecycle: BatchLifecycle;
   let watcher: ChainWatcher | undefined;
-  let deployment: Deployment | undefined;
-  const transport = o.transport ?? (o.rpc ? http(o.rpc) : undefined);
-  if (transport && o.deployment) {
-    deployment =
-      typeof o.deployment === "string" ? await readDeploymentFile(o.deployment) : o.deployment;
-    await checkDeployment(createPublicClient({ transport }), deployment, params);
+  if (transport && deployment) {
     chain = new InMemoryChainView(
       BigInt(deployment.chainId),
       domainOf(BigInt(deployment.chainId), deployment.rollup),
@@ -206,13 +223,6 @@ export async function runSequencer(o: SequencerOptions) {
     const account = privateKeyToAccount(o.submitterKey);
     const publicClient = createPublicClient({ transport });
     const walletClient = createWalletClient({ account, transport });
-    if ((await publicClient.getBalance({ address: account.address })) === 0n) {
-      throw new RoyaltyError(
-        "SUBMITTER_UNFUNDED",
-        `the submitter ${account.address} (ROYALTY_SUBMITTER_KEY) has no ETH to pay for settlements: fund it first`,
-        { details: { submitter: account.address } },
-      );
-    }
     const log = ({ level, msg, ...rest }: Record<string, unknown>) =>
       logger[level === "warn" ? "warn" : "info"](rest, String(msg));
     submitter = new SettlementSubmitter({

@@ -4,11 +4,7 @@ import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import { RoyaltyError } from "../../core/errors.ts";
 import { refOf } from "../../core/event.ts";
-import {
-  ASSET_ID_BITS,
-  requireAmount,
-  requireBits,
-} from "../../core/field.ts";
+import { ASSET_ID_BITS, requireAmount, requireBits } from "../../core/field.ts";
 
 /** One sale of a marketplace's export: what a royalty event carries besides payer and seq. */
 export interface Sale {

@@ -2,6 +2,8 @@
 // key creation to a claim, with the real `royalty sequencer` settling the events in between.
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -24,6 +26,8 @@ const recipientKey = (i: number) =>
 const CREATOR = recipientKey(0);
 const CURATOR = recipientKey(1);
 const address = (key: `0x${string}`) => privateKeyToAccount(key).address;
+/** A key whose account never held ETH on the node. */
+const UNFUNDED = `0x${"5a".repeat(32)}` as const;
 
 interface Result {
   code: number;
@@ -161,38 +165,22 @@ describe("royalty CLI for every participant", () => {
         ...[1, 2, 3, 4, 5].map((i) => `s${i},1,${i * 1000},sale-${i}`),
       ].join("\n"),
     );
-    const sent = await json(
-      [
-        "events",
-        "send",
-        ...on(),
-        "--file",
-        sales,
-        "--sequencer",
-        sequencer,
-        "--payer-key-file",
-        keyFile,
-        "--wait",
-      ],
-      payer,
-    );
+    const send = (file: string, key: string) => [
+      "events",
+      "send",
+      ...on(),
+      "--file",
+      file,
+      "--sequencer",
+      sequencer,
+      "--payer-key-file",
+      key,
+    ];
+    const sent = await json([...send(sales, keyFile), "--wait"], payer);
     expect(sent).toMatchObject({ sent: 5, alreadyAccepted: 0, firstSeq: "1", lastSeq: "5" });
     expect(sent.settled.txHash).toMatch(/^0x/);
     // Sending the same file again sends nothing: every line is already in the payer's chain.
-    const resent = await json(
-      [
-        "events",
-        "send",
-        ...on(),
-        "--file",
-        sales,
-        "--sequencer",
-        sequencer,
-        "--payer-key-file",
-        keyFile,
-      ],
-      payer,
-    );
+    const resent = await json(send(sales, keyFile), payer);
     expect(resent).toMatchObject({ sent: 0, alreadyAccepted: 5 });
 
     const status = await json(["payer", "status", ...on(), "--sequencer", sequencer], payer);
@@ -344,6 +332,26 @@ describe("royalty CLI for every participant", () => {
         /^error \[DEPLOYMENT_EXISTS\]/,
       ],
       [
+        ["deploy", "--params", "test", "--rpc", rpc, "--out", join(dir, "unfunded.json")],
+        { ROYALTY_DEPLOYER_KEY: UNFUNDED },
+        /^error \[DEPLOYER_UNFUNDED\] the deployer 0x[0-9a-fA-F]{40} \(ROYALTY_DEPLOYER_KEY\) has no ETH/,
+      ],
+      [
+        [
+          "deploy",
+          "--params",
+          "test",
+          "--rpc",
+          rpc,
+          "--token",
+          address(CREATOR),
+          "--out",
+          join(dir, "no-token.json"),
+        ],
+        { ROYALTY_DEPLOYER_KEY: KEYS.deployer },
+        /^error \[TOKEN_HAS_NO_CODE\] --token 0x[0-9a-fA-F]{40} has no contract code on this chain/,
+      ],
+      [
         ["verify", ...on(), "--batch", "999"],
         {},
         /^error \[BATCH_NOT_FOUND\] batch 999 is not settled on this rollup \(\d+ batches are/,
@@ -360,7 +368,24 @@ describe("royalty CLI for every participant", () => {
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(r.stderr.trim(), args.join(" ")).toMatch(expected);
     }
-    // A second sequencer on the first one's port: one JSON log line with the code, exit 1.
+    // The sequencer refuses to start, one JSON line each: another set than the deployment's, a
+    // submitter without ETH, and a second sequencer on the first one's port.
+    const startUp = async (args: string[], submitter: string) => {
+      const r = await royalty(
+        ["sequencer", ...on(), "--db", join(dir, `s-${Math.random()}.sqlite`), ...args],
+        { ROYALTY_SUBMITTER_KEY: submitter },
+      );
+      expect(r.code, r.stderr).toBe(1);
+      return JSON.parse(r.stderr.trim().split("\n").at(-1) as string);
+    };
+    expect(await startUp(["--params", "default", "--port", "0"], KEYS.operator)).toMatchObject({
+      level: "error",
+      code: "PARAMS_MISMATCH",
+      message: expect.stringMatching(/pass --params test/),
+    });
+    expect(await startUp(["--port", "0"], UNFUNDED)).toMatchObject({
+      code: "SUBMITTER_UNFUNDED",
+    });
     const busy = await royalty(
       ["sequencer", ...on(), "--db", join(dir, "second.sqlite"), "--port", new URL(sequencer).port],
       { ROYALTY_SUBMITTER_KEY: KEYS.operator },
@@ -369,5 +394,84 @@ describe("royalty CLI for every participant", () => {
     const last = JSON.parse(busy.stderr.trim().split("\n").at(-1) as string);
     expect(last).toMatchObject({ level: "error", code: "PORT_IN_USE" });
     expect(last.message).toMatch(new RegExp(`port ${new URL(sequencer).port}`));
+  }, 300_000);
+
+  it("should verify and read splits through an RPC that caps log ranges and rate-limits", async () => {
+    // A public RPC's habits in front of the node: eth_getLogs over more than 3 blocks refused
+    // with the message such RPCs give, and every 4th request answered HTTP 429.
+    const seen = { requests: 0, capped: 0, limited: 0 };
+    const proxy = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => {
+        body += d;
+      });
+      req.on("end", async () => {
+        seen.requests++;
+        if (seen.requests % 4 === 0) {
+          seen.limited++;
+          res
+            .writeHead(429, { "content-type": "application/json" })
+            .end('{"error":"rate limited"}');
+          return;
+        }
+        const call = JSON.parse(body) as { id: number; method: string; params?: unknown[] };
+        if (call.method === "eth_getLogs") {
+          const f = call.params?.[0] as { fromBlock?: string; toBlock?: string };
+          const numeric = (b?: string) => (b?.startsWith("0x") ? BigInt(b) : undefined);
+          const from = numeric(f.fromBlock);
+          const to = numeric(f.toBlock);
+          if (from === undefined || to === undefined || to - from + 1n > 3n) {
+            seen.capped++;
+            res.writeHead(200, { "content-type": "application/json" }).end(
+              JSON.stringify({
+                jsonrpc: "2.0",
+                id: call.id,
+                error: {
+                  code: -32005,
+                  message: "query exceeds max block range, limited to a 3 block range",
+                },
+              }),
+            );
+            return;
+          }
+        }
+        const upstream = await fetch(rpc, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
+        res.writeHead(upstream.status, { "content-type": "application/json" });
+        res.end(await upstream.text());
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const capped = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const verified = await royalty([
+        "verify",
+        ...on(),
+        "--rpc",
+        capped,
+        "--sequencer",
+        sequencer,
+        "--json",
+      ]);
+      expect(verified.code, verified.stderr).toBe(0);
+      const lines = verified.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(lines.length).toBeGreaterThan(1);
+      expect(lines.every((l) => l.valid === true)).toBe(true);
+      expect(await json(["asset", "show", ...on(), "--rpc", capped, "--asset", "1"])).toMatchObject(
+        {
+          split: { recipients: [address(CREATOR)], bps: [10000] },
+        },
+      );
+      expect(seen.capped).toBeGreaterThan(0);
+      expect(seen.limited).toBeGreaterThan(0);
+    } finally {
+      proxy.close();
+    }
   }, 300_000);
 });
