@@ -474,4 +474,67 @@ describe("royalty CLI for every participant", () => {
       proxy.close();
     }
   }, 300_000);
+
+  it("should know a testnet by its chain id: the chain type deploy takes, the --network that matches", async () => {
+    // A node with Sepolia's chain id stands in for Sepolia (no network here).
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const { found: sepoliaRpc } = await startProcess(
+      [
+        join(PROJECT_ROOT, "node_modules/hardhat/dist/src/cli.js"),
+        "node",
+        "--chain-id",
+        "11155111",
+        "--hostname",
+        "127.0.0.1",
+        "--port",
+        String(port),
+      ],
+      (line) => (line.includes("Started HTTP") ? `http://127.0.0.1:${port}` : undefined),
+    );
+    const deployer = { ROYALTY_DEPLOYER_KEY: KEYS.deployer };
+    const file = join(dir, "sepolia.json");
+    const wrongType = await royalty(
+      ["deploy", "--params", "test", "--rpc", sepoliaRpc, "--chain", "op", "--out", file],
+      deployer,
+    );
+    expect(wrongType.code).toBe(1);
+    expect(wrongType.stderr.trim()).toBe(
+      "error [CHAIN_TYPE_MISMATCH] --chain op does not match the RPC: Sepolia is an L1 (l1)",
+    );
+    const deployed = await royalty(
+      ["deploy", "--params", "test", "--rpc", sepoliaRpc, "--out", file],
+      deployer,
+    );
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const written = JSON.parse(readFileSync(file, "utf8"));
+    expect(written).toMatchObject({ chainId: 11155111, chainType: "l1", chainName: "Sepolia" });
+    const preset = await royalty([
+      "asset",
+      "show",
+      "--network",
+      "sepolia",
+      "--rpc",
+      sepoliaRpc,
+      "--rollup",
+      written.rollup,
+      "--asset",
+      "1",
+    ]);
+    expect(preset.stderr.trim()).toBe(
+      "error [UNKNOWN_ASSET] asset 1 is not registered on this rollup",
+    );
+    const otherNetwork = await royalty([
+      "asset",
+      "show",
+      "--network",
+      "base-sepolia",
+      "--deployment",
+      file,
+      "--asset",
+      "1",
+    ]);
+    expect(otherNetwork.stderr.trim()).toBe(
+      "error [WRONG_CHAIN] --network base-sepolia is chain 84532 but the deployment file is for chain 11155111",
+    );
+  }, 300_000);
 });
