@@ -8,6 +8,7 @@ import { proveCommand } from "./commands/prove.ts";
 import { proverCommand } from "./commands/prover.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
 import { setupCommand } from "./commands/setup.ts";
+import { statementCommand } from "./commands/statement.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { demoCommand } from "./demo/demo.ts";
 import { gasReportCommand } from "./gas/gas-report.ts";
@@ -201,6 +202,23 @@ program
   .option("--from-block <n>", "first block to read logs from (default: the deployment's block)")
   .option("--json", "one JSON line per batch")
   .action(verifyCommand);
+
+program
+  .command("statement")
+  .description(
+    "an account's royalty statement from the sequencer, every line verified against the chain",
+  )
+  .requiredOption("--account <address>", "the recipient whose statement it is")
+  .requiredOption("--sequencer <url>", "the sequencer that publishes the lines")
+  .option("--deployment <file>", "deployment file (rpc, rollup and first block)")
+  .option("--rpc <url>", "JSON-RPC endpoint")
+  .option("--rollup <address>", "RoyaltyRollup address")
+  .option("--network <name>", "sepolia, op-sepolia, base-sepolia or local")
+  .option("--from-batch <n>", "first batch")
+  .option("--to-batch <n>", "last batch")
+  .option("--csv <file>", "also write the verified lines as CSV")
+  .option("--json", "one JSON line")
+  .action(statementCommand);
 
 program
   .command("demo")

@@ -11,6 +11,7 @@ import { type IngestOptions, Ingestor } from "./ingest.ts";
 import { Metrics } from "./metrics.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { stateRoutes } from "./routes/state.ts";
+import { statementRoutes } from "./routes/statement.ts";
 import type { Store } from "./store/types.ts";
 
 export interface ServerOptions {
@@ -100,6 +101,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     watcher: options.watcher,
     health,
   });
+  statementRoutes(app, { store: options.store, chain: options.chain, params: options.params });
   app.get("/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.addHook("onClose", async () => {
     health.stop();

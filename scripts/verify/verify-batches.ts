@@ -47,7 +47,10 @@ interface Settlement {
 type Decoded = { eventName: string; args: Record<string, unknown>; blockNumber: bigint };
 
 /** The deployment's circuit sizes, read from the contract, matched to a parameter set. */
-async function paramsOf(client: PublicClient, rollup: `0x${string}`): Promise<CircuitParams> {
+export async function paramsOf(
+  client: PublicClient,
+  rollup: `0x${string}`,
+): Promise<CircuitParams> {
   const read = (functionName: string) =>
     client.readContract({ address: rollup, abi: rollupAbi, functionName }) as Promise<bigint>;
   const [N, K, A, P, R] = await Promise.all(

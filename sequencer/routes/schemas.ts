@@ -285,3 +285,78 @@ export const healthSchema = {
     },
   },
 };
+
+const line = {
+  type: "object",
+  properties: {
+    status: { type: "string", enum: ["settled", "pending"] },
+    batch: { type: "integer" },
+    leafIndex: { type: "integer" },
+    payer: address,
+    seq: decimal,
+    assetId: decimal,
+    amount: decimal,
+    ref: decimal,
+    eventHash: decimal,
+    split: {
+      type: "object",
+      properties: {
+        recipients: { type: "array", items: decimal },
+        bps: { type: "array", items: { type: "integer" } },
+      },
+    },
+    share: decimal,
+    bps: { type: "integer" },
+    remainder: { ...decimal, description: "rounding remainder included in share" },
+    txHash: { type: ["string", "null"] },
+    settledAt: { type: ["string", "null"] },
+    receipt: {
+      type: "object",
+      properties: { eventsRoot: decimal, proof: { type: "object", additionalProperties: true } },
+    },
+  },
+};
+const totalsMap = { type: "object", additionalProperties: decimal };
+
+export const getStatementSchema = {
+  summary:
+    "An account's statement: one line per event that credited it, each with its receipt; totals; CSV with format=csv or Accept: text/csv",
+  params: { type: "object", required: ["address"], properties: { address } },
+  querystring: {
+    type: "object",
+    properties: {
+      fromBatch: { type: "string", description: "first settled batch (default 1)" },
+      toBatch: { type: "string", description: "last settled batch (default: the latest)" },
+      fromTime: { type: "string", description: "settled at or after (ISO 8601)" },
+      toTime: { type: "string", description: "settled at or before (ISO 8601)" },
+      cursor: { type: "string", description: "nextCursor of the previous page" },
+      limit: { type: "string", description: "lines per page, 1 to 10000 (default 1000)" },
+      format: { type: "string", enum: ["json", "csv"] },
+    },
+  },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        address,
+        accountId: decimal,
+        fromBatch: { type: "integer" },
+        lines: { type: "array", items: line },
+        pending: { type: "array", items: line },
+        totals: {
+          type: "object",
+          properties: {
+            total: decimal,
+            lines: { type: "integer" },
+            perAsset: totalsMap,
+            perPayer: totalsMap,
+            perBatch: totalsMap,
+          },
+        },
+        unavailableBatches: { type: "array", items: { type: "integer" } },
+        nextCursor: { type: ["string", "null"] },
+      },
+    },
+    ...errors(400, 404),
+  },
+};

@@ -24,6 +24,7 @@ describe("GET /v1/openapi.json", () => {
     const { body } = await get(s.url, "/v1/openapi.json");
     expect(Object.keys(body.paths).sort()).toEqual([
       "/v1/accounts/{address}",
+      "/v1/accounts/{address}/statement",
       "/v1/assets/{id}",
       "/v1/batches/{n}",
       "/v1/events",
