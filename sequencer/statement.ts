@@ -79,7 +79,7 @@ function splitsOf(batch: BatchRecord): Map<bigint, Split> {
   input?.assetId.forEach((id, a) => {
     if (id === "0") return;
     const ids = (input.splitRecipient[a] ?? []).map(BigInt);
-    const used = ids.findIndex((r) => r === 0n);
+    const used = ids.indexOf(0n);
     const n = used < 0 ? ids.length : used;
     splits.set(BigInt(id), {
       recipients: ids.slice(0, n),
@@ -156,7 +156,7 @@ export function buildStatement(store: Store, params: CircuitParams, q: Statement
   const last = Math.min(q.toBatch, store.lastBatchNumber());
   for (let n = q.fromBatch; n <= last; n++) {
     const batch = store.batch(n);
-    if (!batch || batch.status !== "settled") continue;
+    if (batch?.status !== "settled") continue;
     if (q.fromTime !== undefined && (batch.settledAt ?? 0) < q.fromTime) continue;
     if (q.toTime !== undefined && (batch.settledAt ?? 0) > q.toTime) continue;
     if (!batch.content) {
@@ -210,10 +210,15 @@ const CSV_COLUMNS = [
   "settledAt",
 ] as const;
 
-/** The statement's lines (settled, then pending) as CSV with a header row, for a spreadsheet. */
-export function statementCsv(s: Statement): string {
-  const rows = [...s.lines, ...s.pending].map((l) =>
-    CSV_COLUMNS.map((c) => String(l[c] ?? "")).join(","),
-  );
+/** Statement lines (as built here, or as the API sent them) as CSV with a header row. */
+export function linesCsv(
+  lines: readonly Partial<Record<(typeof CSV_COLUMNS)[number], unknown>>[],
+): string {
+  const rows = lines.map((l) => CSV_COLUMNS.map((c) => String(l[c] ?? "")).join(","));
   return `${[CSV_COLUMNS.join(","), ...rows].join("\n")}\n`;
+}
+
+/** The statement's lines (settled, then pending) as CSV, for a spreadsheet. */
+export function statementCsv(s: Statement): string {
+  return linesCsv([...s.lines, ...s.pending]);
 }

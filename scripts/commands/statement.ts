@@ -8,6 +8,7 @@ import { splitHash } from "../../core/split.ts";
 import { accountShare } from "../../core/statement.ts";
 import { getLogsPaged } from "../../sdk/logs.ts";
 import { royaltyRollupAbi } from "../../sdk/rollup-abi.ts";
+import { linesCsv } from "../../sequencer/statement.ts";
 import { type ChainOptions, connect } from "../participant/connection.ts";
 import { parseAddress, report } from "../participant/output.ts";
 import { paramsOf } from "../verify/verify-batches.ts";
@@ -127,7 +128,9 @@ export async function statementCommand(o: StatementCommandOptions): Promise<void
       if (id === accountId) credit += unpacked.credits[slot] ?? 0n;
     });
     const splits = new Map<bigint, bigint>();
-    b.assetIds.forEach((id, slot) => splits.set(BigInt(id), b.splitHashes[slot] as bigint));
+    b.assetIds.forEach((id, slot) => {
+      splits.set(BigInt(id), b.splitHashes[slot] as bigint);
+    });
     settled.set(n, { root: b.eventsRoot, splits, credit });
   }
 
@@ -185,23 +188,8 @@ export async function statementCommand(o: StatementCommandOptions): Promise<void
     }
     total += chain.credit;
   }
-  if (o.csv) {
-    const columns = [
-      "batch",
-      "leafIndex",
-      "assetId",
-      "payer",
-      "seq",
-      "amount",
-      "share",
-      "ref",
-      "eventHash",
-    ] as const;
-    const rows = statement.lines.map((l) =>
-      [...columns.map((k) => String(l[k])), "verified"].join(","),
-    );
-    await writeFile(o.csv, `${[...columns, "check"].join(",")}\n${rows.join("\n")}\n`);
-  }
+  // The same columns as the API's CSV; written only once every line above verified.
+  if (o.csv) await writeFile(o.csv, linesCsv(statement.lines));
   const batches = [...settled.values()].filter((b) => b.credit > 0n).length;
   report(
     o.json,
