@@ -1,6 +1,5 @@
 import { getAbiItem, type Log, parseEventLogs } from "viem";
-import { eventHash } from "../core/event.ts";
-import { verifyEventProof } from "../core/merkle.ts";
+import { receiptProblems } from "../core/receipt.ts";
 import type { RollupReader } from "./actions/transact.ts";
 import type { EventStatus } from "./client.ts";
 import { getLogsPaged } from "./logs.ts";
@@ -29,29 +28,13 @@ export async function verifyReceipt(
   status: EventStatus,
   o: { domain: bigint; chain?: RollupReader & { fromBlock?: bigint } },
 ): Promise<ReceiptVerdict> {
-  const reasons: string[] = [];
   const receipt = status.receipt;
   if (status.status !== "settled" || !receipt) {
     return { valid: false, reasons: [`event ${status.seq} is ${status.status}, not settled`] };
   }
-  const hash = eventHash(o.domain, {
-    payer: BigInt(status.payer),
-    seq: BigInt(status.seq),
-    assetId: BigInt(status.assetId),
-    amount: BigInt(status.amount),
-    ref: BigInt(status.ref ?? 0),
-  });
-  if (String(hash) !== String(status.eventHash)) {
-    reasons.push("the event's fields do not hash to its eventHash under this domain");
-  }
-  if (String(receipt.proof.leaf) !== String(hash)) {
-    reasons.push("the proof's leaf is not the event's hash");
-  }
+  const reasons = receiptProblems(o.domain, status, receipt.proof);
   if (String(receipt.proof.root) !== String(receipt.eventsRoot)) {
     reasons.push("the proof's root is not the receipt's eventsRoot");
-  }
-  if (!verifyEventProof(receipt.proof)) {
-    reasons.push("the Merkle path does not lead from the leaf to the root");
   }
   if (o.chain && status.batch !== null) {
     const logs = await getLogsPaged(o.chain.publicClient, {

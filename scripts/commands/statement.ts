@@ -1,9 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { getAbiItem, type Log, parseEventLogs } from "viem";
 import { RoyaltyError } from "../../core/errors.ts";
-import { eventHash } from "../../core/event.ts";
-import { verifyEventProof } from "../../core/merkle.ts";
+import type { EventProofInput } from "../../core/merkle.ts";
 import { unpackWords } from "../../core/packing.ts";
+import { receiptProblems } from "../../core/receipt.ts";
 import { splitHash } from "../../core/split.ts";
 import { accountShare } from "../../core/statement.ts";
 import { getLogsPaged } from "../../sdk/logs.ts";
@@ -34,7 +34,7 @@ interface WireLine {
   eventHash: string;
   split: { recipients: string[]; bps: number[] };
   share: string;
-  receipt?: { eventsRoot: string; proof: { root: string; leaf: string } };
+  receipt?: { eventsRoot: string; proof: EventProofInput };
 }
 
 interface WirePage {
@@ -146,19 +146,9 @@ export async function statementCommand(o: StatementCommandOptions): Promise<void
     const chain = settled.get(l.batch);
     if (!chain) fail(where, "the chain has no settlement of this batch");
     const settledBatch = chain as NonNullable<typeof chain>;
-    const hash = eventHash(c.info.domain, {
-      payer: BigInt(l.payer),
-      seq: BigInt(l.seq),
-      assetId: BigInt(l.assetId),
-      amount: BigInt(l.amount),
-      ref: BigInt(l.ref),
-    });
-    if (String(hash) !== l.eventHash)
-      fail(where, "the event's fields do not hash to its eventHash");
     const proof = l.receipt?.proof;
-    if (!proof || String(proof.leaf) !== String(hash) || !verifyEventProof(proof as never)) {
-      fail(where, "the receipt does not prove this event");
-    }
+    const [problem] = receiptProblems(c.info.domain, l, proof);
+    if (problem) fail(where, problem);
     if (String(proof?.root) !== String(settledBatch.root)) {
       fail(where, `the receipt's root is not the eventsRoot batch ${l.batch} settled with`);
     }

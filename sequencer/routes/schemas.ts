@@ -68,6 +68,16 @@ const merkleProof = {
   },
 };
 
+/** An event's own fields, as every endpoint that returns events names them. */
+const eventFields = {
+  payer: address,
+  seq: decimal,
+  assetId: decimal,
+  amount: decimal,
+  ref: decimal,
+  eventHash: decimal,
+};
+
 export const getEventSchema = {
   summary: "Status of one event, and its receipt once settled",
   params: {
@@ -79,12 +89,7 @@ export const getEventSchema = {
     200: {
       type: "object",
       properties: {
-        payer: address,
-        seq: decimal,
-        assetId: decimal,
-        amount: decimal,
-        ref: decimal,
-        eventHash: decimal,
+        ...eventFields,
         head: decimal,
         status: {
           type: "string",
@@ -217,15 +222,7 @@ export const getBatchSchema = {
           type: "array",
           items: {
             type: "object",
-            properties: {
-              payer: address,
-              seq: decimal,
-              assetId: decimal,
-              amount: decimal,
-              ref: decimal,
-              eventHash: decimal,
-              leafIndex: { type: "integer" },
-            },
+            properties: { ...eventFields, leafIndex: { type: "integer" } },
           },
         },
         publicData: { type: ["object", "null"], additionalProperties: true },
@@ -292,12 +289,7 @@ const line = {
     status: { type: "string", enum: ["settled", "pending"] },
     batch: { type: "integer" },
     leafIndex: { type: "integer" },
-    payer: address,
-    seq: decimal,
-    assetId: decimal,
-    amount: decimal,
-    ref: decimal,
-    eventHash: decimal,
+    ...eventFields,
     split: {
       type: "object",
       properties: {
