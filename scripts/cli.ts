@@ -147,6 +147,10 @@ program
     "50",
   )
   .option(
+    "--public-rpc <url>",
+    "the chain's JSON-RPC URL as browsers reach it, for the dashboard's checks (default: --rpc)",
+  )
+  .option(
     "--redis <url>",
     "send proofs to `royalty prover` processes through this Redis instead of proving here (env ROYALTY_REDIS_URL)",
   )

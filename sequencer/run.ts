@@ -76,6 +76,11 @@ export interface SequencerOptions {
   stallSeconds?: number;
   /** blocks behind the confirmed head before /v1/health says the watcher is behind (50) */
   maxLagBlocks?: number;
+  /**
+   * the chain's JSON-RPC URL as browsers reach it, advertised by GET /v1/deployment for the
+   * dashboard's in-browser checks (default: `rpc`)
+   */
+  publicRpc?: string;
 }
 
 /**
@@ -195,6 +200,16 @@ export async function runSequencer(o: SequencerOptions) {
       ...(o.stallSeconds === undefined ? {} : { stallMs: o.stallSeconds * 1000 }),
       ...(o.maxLagBlocks === undefined ? {} : { maxLagBlocks: BigInt(o.maxLagBlocks) }),
     },
+    ...(deployment
+      ? {
+          deployment: {
+            chainId: deployment.chainId,
+            rollup: deployment.rollup,
+            deployBlock: deployment.deployBlock,
+            ...((o.publicRpc ?? o.rpc) ? { rpc: (o.publicRpc ?? o.rpc) as string } : {}),
+          },
+        }
+      : {}),
   });
   const batcher = new Batcher({
     store,

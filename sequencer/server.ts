@@ -10,7 +10,7 @@ import { asRoyaltyError, errorBody, STATUS_OF } from "./http-errors.ts";
 import { type IngestOptions, Ingestor } from "./ingest.ts";
 import { Metrics } from "./metrics.ts";
 import { eventRoutes } from "./routes/events.ts";
-import { stateRoutes } from "./routes/state.ts";
+import { type PublicDeployment, stateRoutes } from "./routes/state.ts";
 import { statementRoutes } from "./routes/statement.ts";
 import type { Store } from "./store/types.ts";
 
@@ -30,6 +30,8 @@ export interface ServerOptions {
   watcher?: ChainWatcher;
   /** what /v1/health calls a stall and a lagging watcher */
   health?: HealthOptions;
+  /** the rollup served, for GET /v1/deployment and the dashboard (none: a seeded chain view) */
+  deployment?: PublicDeployment;
 }
 
 export const API_VERSION = "1.0.0";
@@ -100,6 +102,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     metrics,
     watcher: options.watcher,
     health,
+    params: options.params,
+    ...(options.deployment ? { deployment: options.deployment } : {}),
   });
   statementRoutes(app, { store: options.store, chain: options.chain, params: options.params });
   app.get("/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());

@@ -25,6 +25,7 @@ export interface SequencerCommandOptions {
   proverQueue?: string;
   stallSeconds: string;
   maxLagBlocks: string;
+  publicRpc?: string;
 }
 
 /**
@@ -74,6 +75,7 @@ export async function sequencerCommand(o: SequencerCommandOptions): Promise<void
     submitterKey,
     stallSeconds: Number(o.stallSeconds),
     maxLagBlocks: Number(o.maxLagBlocks),
+    ...(o.publicRpc ? { publicRpc: o.publicRpc } : {}),
   });
   const settling = submitterKey !== undefined;
   logger.info(

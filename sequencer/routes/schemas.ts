@@ -240,6 +240,68 @@ export const getBatchSchema = {
   },
 };
 
+export const listBatchesSchema = {
+  summary: "The latest batches, newest first: status, events, proving and settlement times, gas",
+  querystring: {
+    type: "object",
+    properties: {
+      limit: { ...decimal, description: "1 to 500 (default 50)" },
+      before: { ...decimal, description: "only batches numbered below this (the next page)" },
+    },
+  },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        lastBatch: { type: "integer" },
+        batches: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              number: { type: "integer" },
+              status: { type: "string", enum: ["batched", "proven", "settled"] },
+              origin: { type: "string", enum: ["sequencer", "chain"] },
+              eventCount: { type: "integer" },
+              createdAt: { type: ["string", "null"], description: "ISO 8601: when it was cut" },
+              provenAt: { type: ["string", "null"] },
+              settledAt: { type: ["string", "null"] },
+              proofSeconds: {
+                type: ["number", "null"],
+                description: "from cut to proof: queueing plus proving",
+              },
+              txHash: { type: ["string", "null"] },
+              gasUsed: { type: ["string", "null"] },
+            },
+          },
+        },
+      },
+    },
+    ...errors(400),
+  },
+};
+
+export const deploymentSchema = {
+  summary:
+    "The rollup this sequencer serves: chain, contract, parameter set and the JSON-RPC URL it advertises to browsers",
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        chainId: { type: ["integer", "null"] },
+        rollup: { type: ["string", "null"] },
+        deployBlock: { type: ["string", "null"] },
+        params: { type: "object", additionalProperties: true },
+        rpc: {
+          type: ["string", "null"],
+          description:
+            "a JSON-RPC URL of the chain for clients to check against (--public-rpc, else --rpc); never trusted by them for more than chain reads",
+        },
+      },
+    },
+  },
+};
+
 export const healthSchema = {
   summary:
     "Liveness: ok, or degraded with the reasons (a stopped or lagging watcher, stalled proving or settlement)",

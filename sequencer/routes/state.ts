@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { RoyaltyError } from "../../core/errors.ts";
 import { bigIntToAddress } from "../../core/field.ts";
+import type { CircuitParams } from "../../core/params.ts";
 import type { Split } from "../../core/split.ts";
 import type { ChainWatcher } from "../chain/watcher.ts";
 import type { ChainView } from "../chain-state.ts";
@@ -10,15 +11,28 @@ import type { Metrics } from "../metrics.ts";
 import type { Store } from "../store/types.ts";
 import { ADDRESS_RE, DECIMAL_RE, requireParam } from "./events.ts";
 import {
+  deploymentSchema,
   getAccountSchema,
   getAssetSchema,
   getBatchSchema,
   getPayerSchema,
   healthSchema,
+  listBatchesSchema,
 } from "./schemas.ts";
 
 const addressParam = (value: string) =>
   requireParam("address", value, ADDRESS_RE, "must be a 0x address");
+
+/** What the sequencer tells clients about its rollup (GET /v1/deployment). */
+export interface PublicDeployment {
+  chainId: number;
+  rollup: string;
+  deployBlock: string;
+  /** a JSON-RPC URL of the chain that browsers can reach, if the operator gave one */
+  rpc?: string;
+}
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function stateRoutes(
   app: FastifyInstance,
@@ -28,6 +42,8 @@ export function stateRoutes(
     metrics: Metrics;
     watcher?: ChainWatcher;
     health: HealthMonitor;
+    params: CircuitParams;
+    deployment?: PublicDeployment;
   },
 ): void {
   const { store, chain, metrics, watcher, health } = deps;
@@ -141,6 +157,49 @@ export function stateRoutes(
       gasUsed: batch.gasUsed,
     });
   });
+
+  app.get<{ Querystring: { limit?: string; before?: string } }>(
+    "/v1/batches",
+    { schema: listBatchesSchema },
+    async (req) => {
+      const { limit: l, before: b } = req.query;
+      const limit =
+        l === undefined ? 50 : Number(requireParam("limit", l, DECIMAL_RE, "must be a number"));
+      if (limit < 1 || limit > 500) {
+        throw new RoyaltyError("INVALID_REQUEST", "limit: must be 1 to 500", {
+          details: { field: "limit" },
+        });
+      }
+      const before =
+        b === undefined
+          ? undefined
+          : Number(requireParam("before", b, DECIMAL_RE, "must be a batch number"));
+      return {
+        lastBatch: store.lastBatchNumber(),
+        batches: store.recentBatches(limit, before).map((x) => ({
+          number: x.number,
+          status: x.status,
+          origin: x.origin,
+          eventCount: x.eventCount,
+          createdAt: isoOrNull(x.origin === "chain" ? null : x.createdAt),
+          provenAt: isoOrNull(x.provenAt),
+          settledAt: isoOrNull(x.settledAt),
+          proofSeconds:
+            x.provenAt === null || x.origin === "chain" ? null : (x.provenAt - x.createdAt) / 1000,
+          txHash: x.txHash,
+          gasUsed: x.gasUsed,
+        })),
+      };
+    },
+  );
+
+  app.get("/v1/deployment", { schema: deploymentSchema }, async () => ({
+    chainId: deps.deployment?.chainId ?? null,
+    rollup: deps.deployment?.rollup ?? null,
+    deployBlock: deps.deployment?.deployBlock ?? null,
+    params: deps.params,
+    rpc: deps.deployment?.rpc ?? null,
+  }));
 
   app.get("/v1/health", { schema: healthSchema }, async () => ({
     ...(await health.check()),

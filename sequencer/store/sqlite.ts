@@ -6,6 +6,7 @@ import type {
   BatchContent,
   BatchRecord,
   BatchStatus,
+  BatchSummary,
   EventStatus,
   LifecycleStore,
   NewBatch,
@@ -191,6 +192,9 @@ export class SqliteStore implements LifecycleStore {
       ),
       batch: db.prepare("SELECT * FROM batches WHERE number = ? AND status != 'dropped'"),
       batchById: db.prepare("SELECT * FROM batches WHERE id = ?"),
+      recent: db.prepare(
+        "SELECT id, number, status, origin, event_count, events_root, NULL AS content, NULL AS proof, tx_hash, gas_used, created_at, proven_at, settled_at, drop_reason FROM batches WHERE status != 'dropped' AND number < ? ORDER BY number DESC LIMIT ?",
+      ),
       dropped: db.prepare(
         "SELECT * FROM batches WHERE number = ? AND events_root = ? AND status = 'dropped' ORDER BY id DESC LIMIT 1",
       ),
@@ -383,6 +387,13 @@ export class SqliteStore implements LifecycleStore {
 
   unsettledBatches(): BatchRecord[] {
     return (this.stmt.unsettled.all() as BatchRow[]).map(toBatch);
+  }
+
+  recentBatches(limit: number, before = Number.MAX_SAFE_INTEGER): BatchSummary[] {
+    return (this.stmt.recent.all(before, limit) as BatchRow[]).map((r) => {
+      const { content: _c, proof: _p, ...summary } = toBatch(r);
+      return summary;
+    });
   }
 
   markProven(id: number, proof: string): boolean {

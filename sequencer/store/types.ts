@@ -108,6 +108,9 @@ export interface BatchRecord {
   dropReason: string | null;
 }
 
+/** A batch without its content and proof: what a list of batches shows. */
+export type BatchSummary = Omit<BatchRecord, "content" | "proof">;
+
 /** An event that can never settle, moved out of the payer's chain with a stable reason code. */
 export interface RejectedEvent {
   payer: string;
@@ -157,6 +160,8 @@ export interface Store {
   batchEvents(number: number): StoredEvent[];
   /** batches cut and not settled or dropped, in number order */
   unsettledBatches(): BatchRecord[];
+  /** the latest `limit` batches not dropped below number `before`, newest first, without content */
+  recentBatches(limit: number, before?: number): BatchSummary[];
   /** records the proof of a batch still waiting for one; false if it was dropped meanwhile */
   markProven(id: number, proof: string): boolean;
   /** the settlement transaction last sent for the batch (its status still comes from the chain) */

@@ -1,0 +1,238 @@
+import { getAbiItem, type Log, parseEventLogs } from "viem";
+import { RoyaltyError } from "../core/errors.ts";
+import type { EventProofInput } from "../core/merkle.ts";
+import { unpackWords } from "../core/packing.ts";
+import type { CircuitParams } from "../core/params.ts";
+import { receiptProblems } from "../core/receipt.ts";
+import { splitHash } from "../core/split.ts";
+import { accountShare } from "../core/statement.ts";
+import type { RollupReader } from "./actions/transact.ts";
+import { getLogsPaged } from "./logs.ts";
+import { royaltyRollupAbi } from "./rollup-abi.ts";
+
+/** A statement line as `GET /v1/accounts/:address/statement` sends it (decimal strings). */
+export interface StatementLineJson {
+  status: string;
+  batch: number;
+  leafIndex: number;
+  payer: string;
+  seq: string;
+  assetId: string;
+  amount: string;
+  ref: string;
+  eventHash: string;
+  split: { recipients: string[]; bps: number[] };
+  share: string;
+  bps: number;
+  remainder: string;
+  txHash: string | null;
+  settledAt: string | null;
+  receipt?: { eventsRoot: string; proof: EventProofInput };
+}
+
+/** Every page of a statement, joined: settled lines in order, pending lines apart. */
+export interface StatementJson {
+  lines: StatementLineJson[];
+  pending: StatementLineJson[];
+  unavailableBatches: number[];
+}
+
+export interface StatementRange {
+  fromBatch?: number;
+  toBatch?: number;
+}
+
+/**
+ * Fetches an account's whole statement from a sequencer, following `nextCursor` page by page.
+ * Nothing in it is trusted: pass it to `verifyStatement` with what the chain settled.
+ *
+ * @example
+ * const statement = await fetchStatement("http://127.0.0.1:8080", "0xd000…", { fromBatch: 1 });
+ */
+export async function fetchStatement(
+  sequencer: string,
+  account: string,
+  range: StatementRange = {},
+): Promise<StatementJson> {
+  const all: StatementJson = { lines: [], pending: [], unavailableBatches: [] };
+  let cursor: string | null = null;
+  do {
+    const url = new URL(`${sequencer.replace(/\/$/, "")}/v1/accounts/${account}/statement`);
+    if (range.fromBatch !== undefined) url.searchParams.set("fromBatch", String(range.fromBatch));
+    if (range.toBatch !== undefined) url.searchParams.set("toBatch", String(range.toBatch));
+    url.searchParams.set("limit", "10000");
+    if (cursor) url.searchParams.set("cursor", cursor);
+    const res = await fetch(url).catch((cause: unknown) => {
+      throw new RoyaltyError(
+        "SEQUENCER_UNREACHABLE",
+        `the sequencer at ${sequencer} does not answer (${(cause as Error).message}): is it running, and is the URL right?`,
+        { cause },
+      );
+    });
+    const body = (await res.json()) as StatementJson & {
+      nextCursor: string | null;
+      error?: { code: string; message: string };
+    };
+    if (!res.ok) {
+      throw new RoyaltyError(
+        body.error?.code ?? "SEQUENCER_ERROR",
+        `the sequencer refused the statement: ${body.error?.message ?? `HTTP ${res.status}`}`,
+      );
+    }
+    all.lines.push(...body.lines);
+    if (!cursor) {
+      all.unavailableBatches = body.unavailableBatches;
+      all.pending = body.pending;
+    }
+    cursor = body.nextCursor;
+  } while (cursor);
+  return all;
+}
+
+/** What the chain settled in one batch, as far as one account's statement needs it. */
+export interface SettledForAccount {
+  eventsRoot: bigint;
+  /** asset id → the split hash the settlement checked */
+  splitHashes: Map<bigint, bigint>;
+  /** the credit the settlement applied to the account (0 when it was not among the recipients) */
+  credit: bigint;
+  txHash: string | null;
+}
+
+const BATCH_SETTLED = getAbiItem({ abi: royaltyRollupAbi, name: "BatchSettled" });
+
+/**
+ * Reads every `BatchSettled` log of the rollup (paged) and keeps, per batch in the range, its
+ * eventsRoot, the split hashes it checked and the account's credit: the chain's side of a
+ * statement, whoever sent each settlement.
+ */
+export async function settledForAccount(
+  reader: RollupReader & { fromBlock?: bigint },
+  params: CircuitParams,
+  accountId: bigint,
+  range: StatementRange = {},
+): Promise<Map<number, SettledForAccount>> {
+  const from = range.fromBatch ?? 1;
+  const to = range.toBatch ?? Number.MAX_SAFE_INTEGER;
+  const logs = await getLogsPaged(reader.publicClient, {
+    address: reader.rollup,
+    events: [BATCH_SETTLED],
+    fromBlock: reader.fromBlock ?? 0n,
+  });
+  const settled = new Map<number, SettledForAccount>();
+  for (const e of parseEventLogs({ abi: royaltyRollupAbi, logs: logs as Log[] })) {
+    if (e.eventName !== "BatchSettled") continue;
+    const n = Number(e.args.batchNumber);
+    if (n < from || n > to) continue;
+    const b = e.args.batch;
+    const unpacked = unpackWords(params, b.packed);
+    let credit = 0n;
+    unpacked.recipientIds.forEach((id, slot) => {
+      if (id === accountId) credit += unpacked.credits[slot] ?? 0n;
+    });
+    const splitHashes = new Map<bigint, bigint>();
+    b.assetIds.forEach((id, slot) => {
+      splitHashes.set(BigInt(id), b.splitHashes[slot] as bigint);
+    });
+    settled.set(n, { eventsRoot: b.eventsRoot, splitHashes, credit, txHash: e.transactionHash });
+  }
+  return settled;
+}
+
+export interface StatementCheckContext {
+  /** the deployment's domain, read from the contract */
+  domain: bigint;
+  params: CircuitParams;
+  accountId: bigint;
+  settled: Map<number, SettledForAccount>;
+}
+
+/**
+ * What is wrong with one settled line, one sentence each (none: verified): the event hash under
+ * the domain, the receipt up to the eventsRoot the batch settled with, the split as the batch's
+ * split hash of the asset, and the share recomputed from that split.
+ */
+export function lineProblems(line: StatementLineJson, ctx: StatementCheckContext): string[] {
+  const chain = ctx.settled.get(line.batch);
+  if (!chain) return ["the chain has no settlement of this batch"];
+  const proof = line.receipt?.proof;
+  const problems = receiptProblems(ctx.domain, line, proof);
+  if (String(proof?.root) !== String(chain.eventsRoot)) {
+    problems.push(`the receipt's root is not the eventsRoot batch ${line.batch} settled with`);
+  }
+  const split = { recipients: line.split.recipients.map(BigInt), bps: line.split.bps };
+  const expected = chain.splitHashes.get(BigInt(line.assetId));
+  let hash: bigint | undefined;
+  try {
+    hash = splitHash(BigInt(line.assetId), split, ctx.params.K);
+  } catch {
+    // a malformed split (bps not summing to 10,000, too many recipients) cannot be the chain's
+  }
+  if (expected === undefined || hash !== expected) {
+    problems.push(
+      `the split is not the one batch ${line.batch} settled asset ${line.assetId} with`,
+    );
+    return problems;
+  }
+  const part = accountShare(BigInt(line.amount), split, ctx.accountId);
+  if (!part) problems.push(`the account is not a recipient of asset ${line.assetId}'s split`);
+  else if (part.share !== BigInt(line.share)) {
+    problems.push(`the share is ${line.share}, the split gives ${part.share}`);
+  }
+  return problems;
+}
+
+export interface StatementVerdict {
+  /** every settled line and batch checks out */
+  verified: boolean;
+  /** per line (in the statement's order): what is wrong with it, empty when verified */
+  lines: { line: StatementLineJson; problems: string[] }[];
+  /** per batch the chain settled in the range: its credit and what the lines add up to */
+  batches: { batch: number; credit: bigint; listed: bigint; problem?: string }[];
+  /** the chain's credits over the range */
+  total: bigint;
+  /** the first discrepancy, with where it is ("batch 3 leaf 7", "batch 4") */
+  firstProblem?: { where: string; what: string };
+}
+
+/**
+ * Checks a statement (as `fetchStatement` returned it) against the chain's settlements alone:
+ * every line by `lineProblems`, and per settled batch the lines' sum equal to the credit the
+ * chain applied, so a dropped, repeated, altered or foreign line is caught.
+ */
+export function verifyStatement(
+  statement: Pick<StatementJson, "lines">,
+  ctx: StatementCheckContext,
+): StatementVerdict {
+  const sums = new Map<number, bigint>();
+  let firstProblem: StatementVerdict["firstProblem"];
+  const lines = statement.lines.map((line) => {
+    const problems = lineProblems(line, ctx);
+    if (problems.length > 0) {
+      firstProblem ??= {
+        where: `batch ${line.batch} leaf ${line.leafIndex}`,
+        what: problems[0] as string,
+      };
+    }
+    sums.set(line.batch, (sums.get(line.batch) ?? 0n) + BigInt(line.share));
+    return { line, problems };
+  });
+  let total = 0n;
+  const batches = [...ctx.settled]
+    .sort((a, b) => a[0] - b[0])
+    .map(([batch, chain]) => {
+      const listed = sums.get(batch) ?? 0n;
+      total += chain.credit;
+      if (listed === chain.credit) return { batch, credit: chain.credit, listed };
+      const problem = `the chain credited ${chain.credit}, the statement's lines add up to ${listed} (a line is missing or repeated)`;
+      firstProblem ??= { where: `batch ${batch}`, what: problem };
+      return { batch, credit: chain.credit, listed, problem };
+    });
+  return {
+    verified: firstProblem === undefined,
+    lines,
+    batches,
+    total,
+    ...(firstProblem ? { firstProblem } : {}),
+  };
+}
