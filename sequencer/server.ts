@@ -5,6 +5,7 @@ import type { CircuitParams } from "../core/params.ts";
 import type { ChainWatcher } from "./chain/watcher.ts";
 import type { ChainView } from "./chain-state.ts";
 import { type ChainRunner, inlineChainRunner } from "./crypto/pool.ts";
+import { dashboardRoutes } from "./dashboard.ts";
 import { HealthMonitor, type HealthOptions } from "./health.ts";
 import { asRoyaltyError, errorBody, STATUS_OF } from "./http-errors.ts";
 import { type IngestOptions, Ingestor } from "./ingest.ts";
@@ -106,6 +107,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...(options.deployment ? { deployment: options.deployment } : {}),
   });
   statementRoutes(app, { store: options.store, chain: options.chain, params: options.params });
+  dashboardRoutes(app);
   app.get("/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.addHook("onClose", async () => {
     health.stop();

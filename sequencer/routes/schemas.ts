@@ -133,6 +133,10 @@ export const getPayerSchema = {
         payer: address,
         escrow: decimal,
         pendingWithdrawal: decimal,
+        withdrawalAvailableAt: {
+          type: ["string", "null"],
+          description: "chain time (seconds) from which the pending withdrawal can be executed",
+        },
         pendingDebits: decimal,
         available: decimal,
         nextSeq: decimal,

@@ -73,6 +73,8 @@ export function stateRoutes(
         payer: address.toLowerCase(),
         escrow,
         pendingWithdrawal,
+        withdrawalAvailableAt:
+          pendingWithdrawal > 0n ? (onChain?.withdrawalAvailableAt ?? null) : null,
         pendingDebits,
         available: escrow - pendingWithdrawal - pendingDebits,
         nextSeq: local?.nextSeq ?? 1n,

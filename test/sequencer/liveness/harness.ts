@@ -4,6 +4,8 @@
 // participant or an outsider would: plain transactions from Hardhat's public test accounts.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -470,4 +472,30 @@ export async function waitFor<T>(
     if (Date.now() > until) throw new Error(`timed out waiting for ${what} (logs: ${LOG})`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/**
+ * A sequencer in front of `upstream` that rewrites statements on their way (what a dishonest
+ * operator could serve) and passes everything else through as it is, the dashboard included.
+ */
+export async function lyingSequencer(
+  upstream: string,
+  rewrite: (body: { lines: Record<string, unknown>[] }) => Promise<void> | void,
+): Promise<{ url: string; server: Server }> {
+  const server = createServer(async (req, res) => {
+    const answer = await fetch(`${upstream}${req.url}`, { redirect: "manual" });
+    const type = answer.headers.get("content-type") ?? "application/json";
+    const text = await answer.text();
+    if (!req.url?.includes("/statement") || !answer.ok || !type.includes("json")) {
+      const location = answer.headers.get("location");
+      res.writeHead(answer.status, { "content-type": type, ...(location ? { location } : {}) });
+      res.end(text);
+      return;
+    }
+    const body = JSON.parse(text);
+    await rewrite(body);
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

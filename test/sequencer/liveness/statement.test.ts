@@ -2,14 +2,12 @@
 // `royalty statement` verifying every line against the chain, also against a lying sequencer.
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../../scripts/setup/paths.ts";
-import { endScenario, killAll, RECIPIENTS, Scenario } from "./harness.ts";
+import { endScenario, killAll, lyingSequencer, RECIPIENTS, Scenario } from "./harness.ts";
 
 const run = promisify(execFile);
 const CLI = join(PROJECT_ROOT, "scripts/cli.ts");
@@ -61,25 +59,6 @@ async function statementCli(sequencer: string, account: string, extra: string[] 
     const err = e as { code: number; stderr: string };
     return { code: err.code, out: undefined, err: err.stderr.trim() };
   }
-}
-
-/** A sequencer that rewrites statements on their way: what a dishonest operator could serve. */
-async function lyingSequencer(
-  rewrite: (body: { lines: Record<string, unknown>[] }) => Promise<void> | void,
-): Promise<{ url: string; server: Server }> {
-  const server = createServer(async (req, res) => {
-    const upstream = await fetch(`${s.url}${req.url}`);
-    const text = await upstream.text();
-    if (!req.url?.includes("/statement") || !upstream.ok) {
-      res.writeHead(upstream.status, { "content-type": "application/json" }).end(text);
-      return;
-    }
-    const body = JSON.parse(text);
-    await rewrite(body);
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
 describe("GET /v1/accounts/:address/statement", () => {
@@ -180,7 +159,7 @@ describe("royalty statement", () => {
       ],
     ];
     for (const [name, rewrite, expected] of lies) {
-      const liar = await lyingSequencer(rewrite);
+      const liar = await lyingSequencer(s.url, rewrite);
       try {
         const r = await statementCli(liar.url, CREATOR);
         expect(r.code, name).toBe(1);
