@@ -129,7 +129,7 @@ describe("dashboard", () => {
   }, 120_000);
 
   it("should show a payer's escrow and pending debits, and the backlog under load", async () => {
-    const page = await open(`/dashboard?payer=${s.address("payerA")}`);
+    const page = await open(`/dashboard?payer=${s.address("payerA")}&account=${CREATOR}`);
     await expect
       .poll(() => page.textContent('#payer-view dd[data-field="escrow"]'), { timeout: 20_000 })
       .toMatch(/^\d+$/);
