@@ -68,14 +68,18 @@ export interface RoyaltyClientOptions {
   retryDelayMs?: number;
 }
 
-/** An event's state as GET /v1/events/:payer/:seq reports it. */
-export interface EventStatus {
+/** An event's fields as the API sends them (decimal strings) with the hash it claims. */
+export interface EventJson {
   payer: string;
   seq: string;
   assetId: string;
   amount: string;
   ref: string;
   eventHash: string;
+}
+
+/** An event's state as GET /v1/events/:payer/:seq reports it. */
+export interface EventStatus extends EventJson {
   head: string;
   status: "accepted" | "batched" | "proven" | "settled" | "rejected";
   batch: number | null;

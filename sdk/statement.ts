@@ -7,20 +7,15 @@ import { receiptProblems } from "../core/receipt.ts";
 import { splitHash } from "../core/split.ts";
 import { accountShare } from "../core/statement.ts";
 import type { RollupReader } from "./actions/transact.ts";
+import type { EventJson } from "./client.ts";
 import { getLogsPaged } from "./logs.ts";
 import { royaltyRollupAbi } from "./rollup-abi.ts";
 
 /** A statement line as `GET /v1/accounts/:address/statement` sends it (decimal strings). */
-export interface StatementLineJson {
+export interface StatementLineJson extends EventJson {
   status: string;
   batch: number;
   leafIndex: number;
-  payer: string;
-  seq: string;
-  assetId: string;
-  amount: string;
-  ref: string;
-  eventHash: string;
   split: { recipients: string[]; bps: number[] };
   share: string;
   bps: number;
