@@ -8,7 +8,7 @@ import { proveCommand } from "./commands/prove.ts";
 import { proverCommand } from "./commands/prover.ts";
 import { sequencerCommand } from "./commands/sequencer.ts";
 import { setupCommand } from "./commands/setup.ts";
-import { statementCommand } from "./commands/statement.ts";
+import { type StatementCommandOptions, statementCommand } from "./commands/statement.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { demoCommand } from "./demo/demo.ts";
 import { gasReportCommand } from "./gas/gas-report.ts";
@@ -222,7 +222,9 @@ program
   .option("--to-batch <n>", "last batch")
   .option("--csv <file>", "also write the verified lines as CSV")
   .option("--json", "one JSON line")
-  .action(statementCommand);
+  .action(async (o: StatementCommandOptions) => {
+    await statementCommand(o);
+  });
 
 program
   .command("demo")
@@ -232,6 +234,10 @@ program
   .option("--params <set>", "parameter set", "default")
   .option("--chain <type>", "embedded chain type: l1 or op (an OP-stack L2 simulation)", "l1")
   .option("--events <n>", "royalty events to send", "256")
+  .option(
+    "--keep-open",
+    "keep the chain, sequencer and dashboard up after the summary (Ctrl-C stops)",
+  )
   .action(demoCommand);
 
 registerParticipantCommands(program);

@@ -29,7 +29,13 @@ function batchBound(name: string, text: string | undefined): number | undefined 
  * eventsRoot as settled, the split as the batch's split hash on chain, the share recomputed; and
  * per batch the lines' sum equal to the credit the settlement applied. Exit 1 at a discrepancy.
  */
-export async function statementCommand(o: StatementCommandOptions): Promise<void> {
+export interface StatementSummary {
+  lines: number;
+  batches: number;
+  total: bigint;
+}
+
+export async function statementCommand(o: StatementCommandOptions): Promise<StatementSummary> {
   const account = parseAddress("--account", o.account);
   const from = batchBound("--from-batch", o.fromBatch) ?? 1;
   const to = batchBound("--to-batch", o.toBatch) ?? Number.MAX_SAFE_INTEGER;
@@ -84,4 +90,5 @@ export async function statementCommand(o: StatementCommandOptions): Promise<void
       ...(o.csv ? { csv: o.csv } : {}),
     },
   );
+  return { lines: statement.lines.length, batches, total };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import cliProgress from "cli-progress";
 import hre from "hardhat";
-import { createPublicClient, custom } from "viem";
+import { createPublicClient, http } from "viem";
 import { publicKeyOf } from "../../core/eddsa.ts";
 import { RoyaltyError } from "../../core/errors.ts";
 import { domainOf } from "../../core/event.ts";
@@ -12,6 +12,7 @@ import { resolveEngine } from "../../prover/native/index.ts";
 import { samplePrivateKey } from "../../prover/sample-batch.ts";
 import { RoyaltyClient } from "../../sdk/index.ts";
 import { runSequencer } from "../../sequencer/run.ts";
+import { statementCommand } from "../commands/statement.ts";
 import { type Deployment, deployRollup } from "../deploy/deploy-rollup.ts";
 import { createLogger } from "../logger.ts";
 import { runSetup } from "../setup/setup.ts";
@@ -25,6 +26,8 @@ export interface DemoOptions {
   params: string;
   chain: "l1" | "op";
   events: string;
+  /** keep the chain, the sequencer and the dashboard up after the summary, until Ctrl-C */
+  keepOpen?: boolean;
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -44,7 +47,15 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
     `2/6 deploying RoyaltyRollup on an in-process ${o.chain === "op" ? "OP-stack L2" : "L1"} chain`,
   );
   await hre.tasks.getTask("build").run({ quiet: true });
-  const connection = await hre.network.create({ network: o.chain });
+  // Hardhat's own JSON-RPC server over the embedded chain (loopback only): the demo, the
+  // sequencer, `royalty statement` and the dashboard's in-browser checks all reach it by URL.
+  const rpcServer = await hre.network.createServer({ network: o.chain }, "127.0.0.1", 0);
+  const rpcUrl = `http://127.0.0.1:${(await rpcServer.listen()).port}`;
+  const connection = await hre.network.create({
+    network: "rpc",
+    chainType: o.chain,
+    override: { url: rpcUrl },
+  });
   const { viem } = connection;
   const wallets = await viem.getWalletClients();
   const publicClient = await viem.getPublicClient();
@@ -105,12 +116,15 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
     params,
     logger,
     port: 0,
-    transport: custom(connection.provider),
+    rpc: rpcUrl,
     deployment,
     provers: 2,
     maxWaitMs: 500,
     submitterKey: SUBMITTER_KEY,
   });
+
+  say(`    dashboard (live while the demo runs): ${sequencer.url}/dashboard`);
+  say(`    chain JSON-RPC: ${rpcUrl}, rollup ${rollup.address}`);
 
   const total = Number(o.events);
   say(
@@ -165,13 +179,30 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
   }
   bar.stop();
 
-  say("6/6 a recipient claims, and every settled batch is verified as `royalty verify` does");
+  say(
+    "6/6 a recipient's statement is checked line by line against the chain (`royalty statement`), it claims, and every settled batch is verified as `royalty verify` does",
+  );
   const creator = recipients[0] as (typeof recipients)[0];
   const owed = (await rollup.read.claimable([creator.address])) as bigint;
+  const statementArgs = {
+    account: creator.address,
+    sequencer: sequencer.url,
+    rpc: rpcUrl,
+    rollup: rollup.address,
+  };
+  const statement = await statementCommand(statementArgs);
+  // Nothing was claimed yet, so every settled credit is still claimable: the proven lines must
+  // add up to exactly what the chain holds for this recipient.
+  if (statement.total !== owed) {
+    throw new RoyaltyError(
+      "DEMO_INVALID",
+      `the statement's verified total ${statement.total} is not the ${owed} claimable on chain`,
+    );
+  }
   await rollup.write.claimFor([creator.address]);
   const paid = await publicClient.getBalance({ address: creator.address });
   const verdicts = await verifyBatches({
-    client: createPublicClient({ transport: custom(connection.provider) }),
+    client: createPublicClient({ transport: http(rpcUrl) }),
     rollup: rollup.address,
     sequencer: sequencer.url,
   });
@@ -200,7 +231,7 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
     ["verified batches", `${verdicts.filter((v) => v.valid).length} valid of ${verdicts.length}`],
     [
       `${creator.role} of asset ${9001 + creator.asset}`,
-      `claimed ${eth(owed)}, balance ${eth(paid)}`,
+      `statement ${statement.lines} lines in ${statement.batches} batches, every line verified, total = on-chain credit; claimed ${eth(owed)}, balance ${eth(paid)}`,
     ],
   ];
   for (const m of marketplaces) {
@@ -213,8 +244,18 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
   for (const v of verdicts) say(`batch ${v.batch}: ${v.valid ? "valid" : `invalid: ${v.reason}`}`);
   say("");
   for (const [k, v] of rows) say(`${k.padEnd(width)}  ${v}`);
+  if (o.keepOpen) {
+    say("");
+    say(`the dashboard stays at ${sequencer.url}/dashboard; check a statement yourself with`);
+    say(
+      `  npm run royalty -- statement --account ${creator.address} --sequencer ${sequencer.url} --rpc ${rpcUrl} --rollup ${rollup.address}`,
+    );
+    say("Ctrl-C stops the demo");
+    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+  }
   await sequencer.stop();
   await connection.close();
+  await rpcServer.close();
   if (verdicts.length !== batches.length || verdicts.some((v) => !v.valid)) {
     throw new RoyaltyError("DEMO_INVALID", "a settled batch did not verify");
   }
