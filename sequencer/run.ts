@@ -30,6 +30,7 @@ import { ProvingLoop } from "./pipeline/proving-loop.ts";
 import { buildServer } from "./server.ts";
 import { ChangeApplier } from "./settlement/change-applier.ts";
 import { SettlementSubmitter } from "./settlement/submitter.ts";
+import { indexOlderBatches } from "./statement.ts";
 import { SqliteStore } from "./store/sqlite.ts";
 
 export interface SequencerOptions {
@@ -149,6 +150,8 @@ export async function runSequencer(o: SequencerOptions) {
         : new ProverPool({ workers: o.provers, engine: o.proverEngine });
   if (prover && "engine" in prover) logger.info({ engine: prover.engine }, "prover engine");
   const store = new SqliteStore(o.db);
+  const indexed = indexOlderBatches(store, params);
+  if (indexed > 0) logger.info({ batches: indexed }, "statement index: older batches indexed");
   const metrics = new Metrics();
   let chain: InMemoryChainView;
   let lifecycle: BatchLifecycle;

@@ -106,7 +106,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     params: options.params,
     ...(options.deployment ? { deployment: options.deployment } : {}),
   });
-  statementRoutes(app, { store: options.store, chain: options.chain, params: options.params });
+  statementRoutes(app, { store: options.store, chain: options.chain });
   dashboardRoutes(app);
   app.get("/v1/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.addHook("onClose", async () => {

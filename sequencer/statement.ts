@@ -3,7 +3,15 @@ import { eventsTree } from "../core/merkle.ts";
 import type { CircuitParams } from "../core/params.ts";
 import type { Split } from "../core/split.ts";
 import { accountShare } from "../core/statement.ts";
-import type { BatchRecord, Store } from "./store/types.ts";
+import { toJsonValue } from "./json.ts";
+import type {
+  BatchContent,
+  BatchIndex,
+  Credit,
+  IndexedCredit,
+  Store,
+  StoredEvent,
+} from "./store/types.ts";
 
 /** One event that credited the account: everything a verifier needs to check it on chain. */
 export interface StatementLine {
@@ -71,12 +79,14 @@ export function parseCursor(cursor: string): { batch: number; leafIndex: number 
 }
 
 /** The split each asset slot of a batch applied, from the circuit input stored at cut. */
-function splitsOf(batch: BatchRecord): Map<bigint, Split> {
-  const input = batch.content?.input as
-    | { assetId: string[]; splitRecipient: string[][]; splitBps: string[][] }
-    | undefined;
+function splitsOf(content: BatchContent): Map<bigint, Split> {
+  const input = content.input as unknown as {
+    assetId: string[];
+    splitRecipient: string[][];
+    splitBps: string[][];
+  };
   const splits = new Map<bigint, Split>();
-  input?.assetId.forEach((id, a) => {
+  input.assetId.forEach((id, a) => {
     if (id === "0") return;
     const ids = (input.splitRecipient[a] ?? []).map(BigInt);
     const used = ids.indexOf(0n);
@@ -89,57 +99,88 @@ function splitsOf(batch: BatchRecord): Map<bigint, Split> {
   return splits;
 }
 
-function linesOf(
-  store: Store,
+/**
+ * A batch's statement index, once, at cut: every recipient's credit from every event (the
+ * share recomputed from the split the batch applied, with its rounding) and every event's
+ * Merkle receipt under the batch's eventsRoot. `events` are in batch order: a position is a
+ * leaf index.
+ */
+export function batchIndexOf(
   params: CircuitParams,
-  batch: BatchRecord,
-  accountId: bigint,
-  status: StatementLine["status"],
-): StatementLine[] {
-  const splits = splitsOf(batch);
-  const events = store.batchEvents(batch.number);
-  const lines: StatementLine[] = [];
-  let tree: ReturnType<typeof eventsTree> | undefined;
-  for (const e of events) {
+  content: BatchContent,
+  events: readonly Pick<StoredEvent, "assetId" | "amount" | "eventHash">[],
+): BatchIndex {
+  const splits = splitsOf(content);
+  const credits: Credit[] = [];
+  events.forEach((e, leafIndex) => {
     const split = splits.get(e.assetId);
-    const part = split && accountShare(e.amount, split, accountId);
-    if (!split || !part || e.leafIndex === null) continue;
-    const line: StatementLine = {
-      status,
-      batch: batch.number,
-      leafIndex: e.leafIndex,
-      payer: e.payer,
-      seq: e.seq,
-      assetId: e.assetId,
-      amount: e.amount,
-      ref: e.ref,
-      eventHash: e.eventHash,
-      split: { recipients: [...split.recipients], bps: [...split.bps] },
-      share: part.share,
-      bps: part.bps,
-      remainder: part.remainder,
-      txHash: status === "settled" ? batch.txHash : null,
-      settledAt: batch.settledAt ? new Date(batch.settledAt).toISOString() : null,
-    };
-    if (status === "settled") {
-      tree ??= eventsTree(
-        params,
-        events.map((x) => x.eventHash),
-      );
-      const proof = tree.createProof(e.leafIndex);
-      line.receipt = { eventsRoot: String(proof.root), proof };
+    if (!split) return;
+    for (const accountId of new Set(split.recipients)) {
+      const part = accountShare(e.amount, split, accountId);
+      if (!part) continue;
+      credits.push({
+        accountId,
+        leafIndex,
+        share: part.share,
+        bps: part.bps,
+        remainder: part.remainder,
+        split: { recipients: [...split.recipients], bps: [...split.bps] },
+      });
     }
-    lines.push(line);
+  });
+  const tree = eventsTree(
+    params,
+    events.map((e) => e.eventHash),
+  );
+  const receipts = events.map((_, leaf) => JSON.stringify(toJsonValue(tree.createProof(leaf))));
+  return { credits, receipts };
+}
+
+/** Indexes the batches cut before the statement index existed (a database from before). */
+export function indexOlderBatches(store: Store, params: CircuitParams): number {
+  const ids = store.unindexedBatches();
+  for (const id of ids) {
+    const batch = store.batchById(id);
+    if (!batch?.content) continue;
+    store.indexBatch(id, batchIndexOf(params, batch.content, store.batchEvents(batch.number)));
   }
-  return lines.sort((a, b) => a.leafIndex - b.leafIndex);
+  return ids.length;
+}
+
+function lineOf(store: Store, c: IndexedCredit): StatementLine {
+  const settled = c.batchStatus === "settled";
+  const line: StatementLine = {
+    status: settled ? "settled" : "pending",
+    batch: c.batch,
+    leafIndex: c.leafIndex,
+    payer: c.payer,
+    seq: c.seq,
+    assetId: c.assetId,
+    amount: c.amount,
+    ref: c.ref,
+    eventHash: c.eventHash,
+    split: c.split,
+    share: c.share,
+    bps: c.bps,
+    remainder: c.remainder,
+    txHash: settled ? c.txHash : null,
+    settledAt: c.settledAt ? new Date(c.settledAt).toISOString() : null,
+  };
+  if (settled) {
+    const proof = JSON.parse(store.receipt(c.batchId, c.leafIndex) ?? "null") as {
+      root: string;
+    } | null;
+    if (proof) line.receipt = { eventsRoot: proof.root, proof };
+  }
+  return line;
 }
 
 /**
  * The account's statement over settled batches `fromBatch..toBatch`: one line per event that
  * credited it, with the split, the share and its rounding, the settlement and the receipt;
- * totals over the whole range, lines one page at a time.
+ * totals over the whole range, lines one page at a time. Read from the index written at cut.
  */
-export function buildStatement(store: Store, params: CircuitParams, q: StatementQuery): Statement {
+export function buildStatement(store: Store, q: StatementQuery): Statement {
   const totals: Statement["totals"] = {
     total: 0n,
     lines: 0,
@@ -150,39 +191,37 @@ export function buildStatement(store: Store, params: CircuitParams, q: Statement
   const add = (m: Record<string, bigint>, k: string, v: bigint) => {
     m[k] = (m[k] ?? 0n) + v;
   };
-  const lines: StatementLine[] = [];
-  const unavailableBatches: number[] = [];
+  const inTime = (settledAt: number | null) =>
+    (q.fromTime === undefined || (settledAt ?? 0) >= q.fromTime) &&
+    (q.toTime === undefined || (settledAt ?? 0) <= q.toTime);
+  const page: IndexedCredit[] = [];
   let more = false;
-  const last = Math.min(q.toBatch, store.lastBatchNumber());
-  for (let n = q.fromBatch; n <= last; n++) {
-    const batch = store.batch(n);
-    if (batch?.status !== "settled") continue;
-    if (q.fromTime !== undefined && (batch.settledAt ?? 0) < q.fromTime) continue;
-    if (q.toTime !== undefined && (batch.settledAt ?? 0) > q.toTime) continue;
-    if (!batch.content) {
-      unavailableBatches.push(n);
-      continue;
-    }
-    for (const line of linesOf(store, params, batch, q.accountId, "settled")) {
-      totals.total += line.share;
-      totals.lines++;
-      add(totals.perAsset, String(line.assetId), line.share);
-      add(totals.perPayer, line.payer, line.share);
-      add(totals.perBatch, String(line.batch), line.share);
-      const afterCursor =
-        !q.after ||
-        line.batch > q.after.batch ||
-        (line.batch === q.after.batch && line.leafIndex > q.after.leafIndex);
-      if (!afterCursor) continue;
-      if (lines.length < q.limit) lines.push(line);
-      else more = true;
-    }
+  const range = { accountId: q.accountId, fromBatch: q.fromBatch, toBatch: q.toBatch };
+  for (const c of store.credits({ ...range, settled: true })) {
+    if (!inTime(c.settledAt)) continue;
+    totals.total += c.share;
+    totals.lines++;
+    add(totals.perAsset, String(c.assetId), c.share);
+    add(totals.perPayer, c.payer, c.share);
+    add(totals.perBatch, String(c.batch), c.share);
+    const afterCursor =
+      !q.after ||
+      c.batch > q.after.batch ||
+      (c.batch === q.after.batch && c.leafIndex > q.after.leafIndex);
+    if (!afterCursor) continue;
+    if (page.length < q.limit) page.push(c);
+    else more = true;
   }
+  const lines = page.map((c) => lineOf(store, c));
   const pending = q.after
     ? []
     : store
-        .unsettledBatches()
-        .flatMap((b) => (b.content ? linesOf(store, params, b, q.accountId, "pending") : []));
+        .credits({ ...range, fromBatch: 1, toBatch: Number.MAX_SAFE_INTEGER, settled: false })
+        .map((c) => lineOf(store, c));
+  const unavailableBatches = store
+    .chainOriginBatches(q.fromBatch, q.toBatch)
+    .filter((b) => inTime(b.settledAt))
+    .map((b) => b.number);
   const lastLine = lines.at(-1);
   return {
     lines,

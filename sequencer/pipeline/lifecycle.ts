@@ -7,6 +7,7 @@ import type { ChainRange, ChainSink, WatcherPosition } from "../chain/watcher.ts
 import type { InMemoryChainView } from "../chain-state.ts";
 import { toJsonValue } from "../json.ts";
 import type { Metrics } from "../metrics.ts";
+import { batchIndexOf } from "../statement.ts";
 import type {
   BatchContent,
   BatchRecord,
@@ -105,9 +106,11 @@ export class BatchLifecycle implements ChainSink {
       },
       events: events.map((e) => ({ payer: e.payer, seq: String(e.seq) })),
     };
+    // Computed outside the transaction: the statement index depends on the content alone.
+    const index = batchIndexOf(params, content, events);
     return this.o.store.transaction(() => {
       const number = this.nextBatchNumber();
-      this.o.store.insertBatch({ number, content });
+      this.o.store.insertBatch({ number, content, index });
       return number;
     });
   }

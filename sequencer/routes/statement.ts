@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { RoyaltyError } from "../../core/errors.ts";
-import type { CircuitParams } from "../../core/params.ts";
 import type { ChainView } from "../chain-state.ts";
 import { toJsonValue } from "../json.ts";
 import { buildStatement, parseCursor, statementCsv } from "../statement.ts";
@@ -44,9 +43,9 @@ function timeParam(name: string, value: string | undefined): number | undefined 
 /** GET /v1/accounts/:address/statement: every credit of an account, line by line, provable. */
 export function statementRoutes(
   app: FastifyInstance,
-  deps: { store: Store; chain: ChainView; params: CircuitParams },
+  deps: { store: Store; chain: ChainView },
 ): void {
-  const { store, chain, params } = deps;
+  const { store, chain } = deps;
   app.get<{ Params: { address: string }; Querystring: StatementQuerystring }>(
     "/v1/accounts/:address/statement",
     { schema: getStatementSchema },
@@ -90,7 +89,7 @@ export function statementRoutes(
       if (accountId === undefined) {
         throw new RoyaltyError("NOT_FOUND", `${address} is no recipient of any registered split`);
       }
-      const statement = buildStatement(store, params, {
+      const statement = buildStatement(store, {
         accountId,
         fromBatch,
         toBatch,

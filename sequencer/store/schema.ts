@@ -66,5 +66,24 @@ CREATE TABLE IF NOT EXISTS payers (
   head TEXT NOT NULL,
   pending_debits TEXT NOT NULL
 );
+-- The statement index (written at cut, never changed): one row per account credited by an event,
+-- and each event's Merkle receipt. Rows of a dropped batch stay and are filtered by its status.
+-- Added without a schema version change: a database from before is indexed at start.
+CREATE TABLE IF NOT EXISTS credits (
+  account_id TEXT NOT NULL,
+  batch_id INTEGER NOT NULL,
+  leaf_index INTEGER NOT NULL,
+  share TEXT NOT NULL,
+  bps INTEGER NOT NULL,
+  remainder TEXT NOT NULL,
+  split TEXT NOT NULL,
+  PRIMARY KEY (account_id, batch_id, leaf_index)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS receipts (
+  batch_id INTEGER NOT NULL,
+  leaf_index INTEGER NOT NULL,
+  proof TEXT NOT NULL,
+  PRIMARY KEY (batch_id, leaf_index)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;

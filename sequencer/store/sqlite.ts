@@ -1,13 +1,16 @@
 import Database from "better-sqlite3";
 import type { Signature } from "../../core/eddsa.ts";
 import { RoyaltyError } from "../../core/errors.ts";
+import { CreditIndex } from "./credit-index.ts";
 import { SCHEMA, SCHEMA_VERSION } from "./schema.ts";
 import type {
   BatchContent,
+  BatchIndex,
   BatchRecord,
   BatchStatus,
   BatchSummary,
   EventStatus,
+  IndexedCredit,
   LifecycleStore,
   NewBatch,
   NewEvent,
@@ -134,6 +137,7 @@ function toRejected(r: RejectedRow): RejectedEvent {
 export class SqliteStore implements LifecycleStore {
   private readonly db: Database.Database;
   private readonly stmt;
+  private readonly index: CreditIndex;
   private readonly appendTx: (events: readonly NewEvent[], payers: readonly PayerAdvance[]) => void;
 
   constructor(path: string) {
@@ -157,6 +161,7 @@ export class SqliteStore implements LifecycleStore {
       SCHEMA_VERSION,
     );
     const events = (sql: string) => db.prepare(sql).safeIntegers(true);
+    this.index = new CreditIndex(db);
     this.stmt = {
       payer: db.prepare("SELECT * FROM payers WHERE payer = ?").safeIntegers(true),
       upsertPayer: db.prepare(
@@ -367,6 +372,7 @@ export class SqliteStore implements LifecycleStore {
           );
         }
       });
+      this.index.write(id, batch.index);
       return id;
     });
   }
@@ -394,6 +400,31 @@ export class SqliteStore implements LifecycleStore {
       const { content: _c, proof: _p, ...summary } = toBatch(r);
       return summary;
     });
+  }
+
+  credits(q: {
+    accountId: bigint;
+    fromBatch: number;
+    toBatch: number;
+    settled: boolean;
+  }): IndexedCredit[] {
+    return this.index.credits(q);
+  }
+
+  receipt(batchId: number, leafIndex: number): string | undefined {
+    return this.index.receipt(batchId, leafIndex);
+  }
+
+  chainOriginBatches(fromBatch: number, toBatch: number): { number: number; settledAt: number }[] {
+    return this.index.chainOriginBatches(fromBatch, toBatch);
+  }
+
+  unindexedBatches(): number[] {
+    return this.index.unindexedBatches();
+  }
+
+  indexBatch(id: number, index: BatchIndex): void {
+    this.transaction(() => this.index.write(id, index));
   }
 
   markProven(id: number, proof: string): boolean {

@@ -85,6 +85,45 @@ export interface BatchContent {
 export interface NewBatch {
   number: number;
   content: BatchContent;
+  index: BatchIndex;
+}
+
+/** One account's credit from one event of a batch, as the split applied it. */
+export interface Credit {
+  accountId: bigint;
+  leafIndex: number;
+  share: bigint;
+  bps: number;
+  /** the rounding remainder in `share` (the split's first recipient takes it) */
+  remainder: bigint;
+  /** the split the batch applied to the event's asset (account ids and basis points) */
+  split: { recipients: bigint[]; bps: number[] };
+}
+
+/**
+ * A batch's statement index, computed once at cut (it never changes): every account's credit
+ * from every event, and every event's Merkle receipt, so a statement reads rows instead of
+ * rebuilding trees on each request.
+ */
+export interface BatchIndex {
+  credits: Credit[];
+  /** per leaf index, the event's Merkle proof under the batch's eventsRoot, as JSON */
+  receipts: string[];
+}
+
+/** An indexed credit with its event and its batch: one statement line. */
+export interface IndexedCredit extends Credit {
+  batchId: number;
+  batch: number;
+  batchStatus: BatchStatus;
+  txHash: string | null;
+  settledAt: number | null;
+  payer: string;
+  seq: bigint;
+  assetId: bigint;
+  amount: bigint;
+  ref: bigint;
+  eventHash: bigint;
 }
 
 export interface BatchRecord {
@@ -162,6 +201,24 @@ export interface Store {
   unsettledBatches(): BatchRecord[];
   /** the latest `limit` batches not dropped below number `before`, newest first, without content */
   recentBatches(limit: number, before?: number): BatchSummary[];
+  /**
+   * An account's indexed credits in the batches numbered `fromBatch..toBatch` that are settled
+   * (or, `settled: false`, cut and not settled yet), in (batch, leaf index) order.
+   */
+  credits(q: {
+    accountId: bigint;
+    fromBatch: number;
+    toBatch: number;
+    settled: boolean;
+  }): IndexedCredit[];
+  /** the receipt stored at cut for a leaf of a batch (by row id) */
+  receipt(batchId: number, leafIndex: number): string | undefined;
+  /** settled batches numbered `fromBatch..toBatch` that this sequencer did not cut */
+  chainOriginBatches(fromBatch: number, toBatch: number): { number: number; settledAt: number }[];
+  /** row ids of batches with content but no index (cut before the index existed) */
+  unindexedBatches(): number[];
+  /** stores the index of a batch cut before the index existed */
+  indexBatch(id: number, index: BatchIndex): void;
   /** records the proof of a batch still waiting for one; false if it was dropped meanwhile */
   markProven(id: number, proof: string): boolean;
   /** the settlement transaction last sent for the batch (its status still comes from the chain) */

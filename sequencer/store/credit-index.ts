@@ -1,0 +1,135 @@
+import type Database from "better-sqlite3";
+import type { BatchIndex, BatchStatus, IndexedCredit } from "./types.ts";
+
+interface CreditRow {
+  account_id: string;
+  batch_id: number;
+  leaf_index: number;
+  share: string;
+  bps: number;
+  remainder: string;
+  split: string;
+  number: number;
+  status: BatchStatus;
+  tx_hash: string | null;
+  settled_at: number | null;
+  payer: string;
+  seq: bigint;
+  asset_id: string;
+  amount: string;
+  ref: string;
+  event_hash: string;
+}
+
+const toCredit = (r: CreditRow): IndexedCredit => {
+  const split = JSON.parse(r.split) as { recipients: string[]; bps: number[] };
+  return {
+    accountId: BigInt(r.account_id),
+    leafIndex: Number(r.leaf_index),
+    share: BigInt(r.share),
+    bps: Number(r.bps),
+    remainder: BigInt(r.remainder),
+    split: { recipients: split.recipients.map(BigInt), bps: split.bps },
+    batchId: Number(r.batch_id),
+    batch: Number(r.number),
+    batchStatus: r.status,
+    txHash: r.tx_hash,
+    settledAt: r.settled_at === null ? null : Number(r.settled_at),
+    payer: r.payer,
+    seq: BigInt(r.seq),
+    assetId: BigInt(r.asset_id),
+    amount: BigInt(r.amount),
+    ref: BigInt(r.ref),
+    eventHash: BigInt(r.event_hash),
+  };
+};
+
+/**
+ * The statement index's tables (schema.ts: credits, receipts) for SqliteStore: written once per
+ * batch inside the cut's transaction, read by account with the primary key's order.
+ */
+export class CreditIndex {
+  private readonly stmt;
+
+  constructor(db: Database.Database) {
+    // A live batch's events point at its number; a dropped batch's rows stay but never match,
+    // since at most one row per number is not dropped and the filter keeps only those.
+    const credits = (statuses: string) =>
+      db
+        .prepare(
+          `SELECT c.*, b.number, b.status, b.tx_hash, b.settled_at,
+             e.payer, e.seq, e.asset_id, e.amount, e.ref, e.event_hash
+           FROM credits c
+           JOIN batches b ON b.id = c.batch_id
+           JOIN events e ON e.batch = b.number AND e.leaf_index = c.leaf_index
+           WHERE c.account_id = ? AND b.status IN (${statuses}) AND b.number BETWEEN ? AND ?
+           ORDER BY b.number, c.leaf_index`,
+        )
+        .safeIntegers(true);
+    this.stmt = {
+      insertCredit: db.prepare(
+        `INSERT OR IGNORE INTO credits (account_id, batch_id, leaf_index, share, bps, remainder, split)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertReceipt: db.prepare(
+        "INSERT OR IGNORE INTO receipts (batch_id, leaf_index, proof) VALUES (?, ?, ?)",
+      ),
+      settledCredits: credits("'settled'"),
+      pendingCredits: credits("'batched', 'proven'"),
+      receipt: db.prepare("SELECT proof FROM receipts WHERE batch_id = ? AND leaf_index = ?"),
+      chainOrigin: db.prepare(
+        `SELECT number, settled_at AS settledAt FROM batches
+         WHERE origin = 'chain' AND status = 'settled' AND number BETWEEN ? AND ? ORDER BY number`,
+      ),
+      unindexed: db.prepare(
+        `SELECT id FROM batches b WHERE content IS NOT NULL AND status != 'dropped'
+         AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.batch_id = b.id) ORDER BY number`,
+      ),
+    };
+  }
+
+  /** Writes a batch's index; the caller holds the transaction. */
+  write(batchId: number, index: BatchIndex): void {
+    for (const c of index.credits) {
+      this.stmt.insertCredit.run(
+        String(c.accountId),
+        batchId,
+        c.leafIndex,
+        String(c.share),
+        c.bps,
+        String(c.remainder),
+        JSON.stringify({ recipients: c.split.recipients.map(String), bps: c.split.bps }),
+      );
+    }
+    index.receipts.forEach((proof, leaf) => {
+      this.stmt.insertReceipt.run(batchId, leaf, proof);
+    });
+  }
+
+  credits(q: {
+    accountId: bigint;
+    fromBatch: number;
+    toBatch: number;
+    settled: boolean;
+  }): IndexedCredit[] {
+    const stmt = q.settled ? this.stmt.settledCredits : this.stmt.pendingCredits;
+    // Batch numbers above 2^53 cannot exist; clamp so SQLite compares integers.
+    const to = Math.min(q.toBatch, Number.MAX_SAFE_INTEGER);
+    return (stmt.all(String(q.accountId), q.fromBatch, to) as CreditRow[]).map(toCredit);
+  }
+
+  receipt(batchId: number, leafIndex: number): string | undefined {
+    return (this.stmt.receipt.get(batchId, leafIndex) as { proof: string } | undefined)?.proof;
+  }
+
+  chainOriginBatches(fromBatch: number, toBatch: number): { number: number; settledAt: number }[] {
+    return this.stmt.chainOrigin.all(fromBatch, Math.min(toBatch, Number.MAX_SAFE_INTEGER)) as {
+      number: number;
+      settledAt: number;
+    }[];
+  }
+
+  unindexedBatches(): number[] {
+    return (this.stmt.unindexed.all() as { id: number }[]).map((r) => r.id);
+  }
+}
