@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { printError } from "./cli-errors.ts";
 import { benchIngestCommand } from "./commands/bench-ingest.ts";
 import { benchProveCommand } from "./commands/bench-prove.ts";
+import { benchStatementCommand } from "./commands/bench-statement.ts";
 import { circuitInfoCommand } from "./commands/circuit-info.ts";
 import { deployCommand } from "./commands/deploy.ts";
 import { proveCommand } from "./commands/prove.ts";
@@ -264,6 +265,18 @@ bench
   .option("--json", "print one JSON line")
   .action((options: { params: string; batches: string; json?: boolean }) =>
     benchProveCommand({ ...options, batches: Number(options.batches) }),
+  );
+
+bench
+  .command("statement")
+  .description(
+    "a recipient's statement of N lines, all settled: time to serve it over HTTP, time for `royalty statement` to verify it, index vs rebuild",
+  )
+  .option("--lines <n>", "statement lines (events crediting the recipient)", "10000")
+  .option("--params <set>", "circuit parameter set", "default")
+  .option("--json", "print one JSON line")
+  .action((options: { lines: string; params: string; json?: boolean }) =>
+    benchStatementCommand({ ...options, lines: Number(options.lines) }),
   );
 
 try {
