@@ -2,8 +2,28 @@ import { IMT, type IMTMerkleProof } from "@zk-kit/imt";
 import type { CircuitParams } from "./params.ts";
 import { poseidon } from "./poseidon.ts";
 
-const hashNode = (children: (bigint | number | string)[]) =>
-  poseidon(children.map((c) => BigInt(c)));
+/** A tree node's hash from its children (zk-kit's hash function signature). */
+export type NodeHasher = (children: (bigint | number | string)[]) => bigint;
+
+const hashNode: NodeHasher = (children) => poseidon(children.map((c) => BigInt(c)));
+
+/**
+ * `hashNode` remembering what it computed: receipts of one batch share their upper nodes, so
+ * checking many of them hashes each shared node once. Give each batch its own (it grows with
+ * the distinct nodes hashed).
+ */
+export function memoNodeHasher(): NodeHasher {
+  const seen = new Map<string, bigint>();
+  return (children) => {
+    const key = children.join(",");
+    let hash = seen.get(key);
+    if (hash === undefined) {
+      hash = hashNode(children);
+      seen.set(key, hash);
+    }
+    return hash;
+  };
+}
 
 /**
  * The batch's event tree: zk-kit's incremental Merkle tree with Poseidon nodes, arity
@@ -35,7 +55,10 @@ export interface EventProofInput {
  * Receipt check: is `leaf` at `proof.leafIndex` under `root`? Takes the proof as the API returns
  * it (decimal strings) or as zk-kit made it; a malformed proof is false, never a throw.
  */
-export function verifyEventProof(proof: EventProofInput | IMTMerkleProof): boolean {
+export function verifyEventProof(
+  proof: EventProofInput | IMTMerkleProof,
+  hasher: NodeHasher = hashNode,
+): boolean {
   try {
     const normal: IMTMerkleProof = {
       root: BigInt(proof.root),
@@ -46,7 +69,7 @@ export function verifyEventProof(proof: EventProofInput | IMTMerkleProof): boole
       ),
       pathIndices: [...proof.pathIndices],
     };
-    return IMT.verifyProof(normal, hashNode);
+    return IMT.verifyProof(normal, hasher);
   } catch {
     return false;
   }

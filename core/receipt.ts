@@ -1,5 +1,5 @@
 import { eventHash } from "./event.ts";
-import { type EventProofInput, verifyEventProof } from "./merkle.ts";
+import { type EventProofInput, type NodeHasher, verifyEventProof } from "./merkle.ts";
 
 type Numeric = bigint | number | string;
 
@@ -23,6 +23,8 @@ export function receiptProblems(
   domain: bigint,
   ev: PublishedEvent,
   proof: EventProofInput | undefined,
+  /** node hashing for the Merkle path, e.g. `memoNodeHasher()` shared by one batch's receipts */
+  hasher?: NodeHasher,
 ): string[] {
   const problems: string[] = [];
   const hash = eventHash(domain, {
@@ -38,7 +40,7 @@ export function receiptProblems(
   if (!proof) return [...problems, "there is no receipt"];
   if (String(proof.leaf) !== String(hash))
     problems.push("the proof's leaf is not the event's hash");
-  if (!verifyEventProof(proof)) {
+  if (!verifyEventProof(proof, hasher)) {
     problems.push("the Merkle path does not lead from the leaf to the root");
   }
   return problems;

@@ -1,6 +1,7 @@
 import { getAbiItem, type Log, parseEventLogs } from "viem";
 import { RoyaltyError } from "../core/errors.ts";
 import type { EventProofInput } from "../core/merkle.ts";
+import { memoNodeHasher, type NodeHasher } from "../core/merkle.ts";
 import { unpackWords } from "../core/packing.ts";
 import type { CircuitParams } from "../core/params.ts";
 import { receiptProblems } from "../core/receipt.ts";
@@ -134,6 +135,20 @@ export async function settledForAccount(
   return settled;
 }
 
+/**
+ * What checking many lines computes once: Merkle nodes (one batch's receipts share their upper
+ * nodes) and split hashes (an asset's split repeats on every line). Pure functions remembered.
+ */
+export interface LineCheckMemo {
+  node: NodeHasher;
+  splits: Map<string, bigint | undefined>;
+}
+
+export const newLineCheckMemo = (): LineCheckMemo => ({
+  node: memoNodeHasher(),
+  splits: new Map(),
+});
+
 export interface StatementCheckContext {
   /** the deployment's domain, read from the contract */
   domain: bigint;
@@ -147,21 +162,29 @@ export interface StatementCheckContext {
  * the domain, the receipt up to the eventsRoot the batch settled with, the split as the batch's
  * split hash of the asset, and the share recomputed from that split.
  */
-export function lineProblems(line: StatementLineJson, ctx: StatementCheckContext): string[] {
+export function lineProblems(
+  line: StatementLineJson,
+  ctx: StatementCheckContext,
+  memo: LineCheckMemo = newLineCheckMemo(),
+): string[] {
   const chain = ctx.settled.get(line.batch);
   if (!chain) return ["the chain has no settlement of this batch"];
   const proof = line.receipt?.proof;
-  const problems = receiptProblems(ctx.domain, line, proof);
+  const problems = receiptProblems(ctx.domain, line, proof, memo.node);
   if (String(proof?.root) !== String(chain.eventsRoot)) {
     problems.push(`the receipt's root is not the eventsRoot batch ${line.batch} settled with`);
   }
   const split = { recipients: line.split.recipients.map(BigInt), bps: line.split.bps };
   const expected = chain.splitHashes.get(BigInt(line.assetId));
-  let hash: bigint | undefined;
-  try {
-    hash = splitHash(BigInt(line.assetId), split, ctx.params.K);
-  } catch {
-    // a malformed split (bps not summing to 10,000, too many recipients) cannot be the chain's
+  const splitKey = `${line.assetId}:${line.split.recipients.join(",")}:${line.split.bps.join(",")}`;
+  let hash = memo.splits.get(splitKey);
+  if (!memo.splits.has(splitKey)) {
+    try {
+      hash = splitHash(BigInt(line.assetId), split, ctx.params.K);
+    } catch {
+      // a malformed split (bps not summing to 10,000, too many recipients) cannot be the chain's
+    }
+    memo.splits.set(splitKey, hash);
   }
   if (expected === undefined || hash !== expected) {
     problems.push(
@@ -201,8 +224,15 @@ export function verifyStatement(
 ): StatementVerdict {
   const sums = new Map<number, bigint>();
   let firstProblem: StatementVerdict["firstProblem"];
+  // One memo per batch, so it never holds more than one batch's nodes.
+  let memo = newLineCheckMemo();
+  let memoBatch: number | undefined;
   const lines = statement.lines.map((line) => {
-    const problems = lineProblems(line, ctx);
+    if (line.batch !== memoBatch) {
+      memo = newLineCheckMemo();
+      memoBatch = line.batch;
+    }
+    const problems = lineProblems(line, ctx, memo);
     if (problems.length > 0) {
       firstProblem ??= {
         where: `batch ${line.batch} leaf ${line.leafIndex}`,

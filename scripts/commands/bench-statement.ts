@@ -2,7 +2,13 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { RoyaltyError } from "../../core/errors.ts";
 import { loadParams } from "../../core/params.ts";
-import { fetchStatement } from "../../sdk/statement.ts";
+import { connectRollup } from "../../sdk/connect.ts";
+import {
+  fetchStatement,
+  lineProblems,
+  settledForAccount,
+  verifyStatement,
+} from "../../sdk/statement.ts";
 import { batchIndexOf, buildStatement } from "../../sequencer/statement.ts";
 import { startEmbeddedRollup } from "../demo/embedded-rollup.ts";
 import { runSetup } from "../setup/setup.ts";
@@ -49,7 +55,8 @@ function runStatementCli(args: string[]): Promise<{ ms: number; out: string }> {
  * and settled on an embedded chain; then the time to serve its whole statement over HTTP, the
  * time `royalty statement` takes to verify every line against the chain, and, side by side in
  * the same run, the statement built from the index against rebuilding each batch's lines and
- * receipts from its content (what every request cost before the index).
+ * receipts from its content (what every request cost before the index), and verification with
+ * the per-batch memo against checking every line alone.
  */
 export async function benchStatementCommand(o: BenchStatementOptions): Promise<void> {
   const params = loadParams(o.params);
@@ -131,6 +138,23 @@ export async function benchStatementCommand(o: BenchStatementOptions): Promise<v
       throw new RoyaltyError("BENCH_FAILED", `royalty statement did not verify: ${cli.out}`);
     }
 
+    // Verification side by side in process, on the same lines: with the per-batch memo of
+    // Merkle nodes and split hashes, and checking each line on its own (as before the memo).
+    const c = await connectRollup({ rpc: rollup.rpcUrl, rollup: rollup.rollup.address });
+    const settled = await settledForAccount(
+      { publicClient: c.publicClient, rollup: c.rollup, fromBlock: c.info.fromBlock },
+      params,
+      accountId,
+      {},
+    );
+    const statement = await fetchStatement(sequencer.url, account);
+    const ctx = { domain: c.info.domain, params, accountId, settled };
+    const memoized = timed(() => verifyStatement(statement, ctx));
+    const alone = timed(() => statement.lines.flatMap((l) => lineProblems(l, ctx)));
+    if (!memoized.value.verified || alone.value.length > 0) {
+      throw new RoyaltyError("BENCH_FAILED", "the statement did not verify in process");
+    }
+
     const batches = sequencer.store.lastBatchNumber();
     const figures = {
       params: params.name,
@@ -141,6 +165,8 @@ export async function benchStatementCommand(o: BenchStatementOptions): Promise<v
       verifiedCliMs: Math.round(cli.ms),
       builtFromIndexMs: Math.round(indexed),
       rebuiltFromContentMs: Math.round(rebuilt),
+      verifiedInProcessMs: Math.round(memoized.ms),
+      verifiedLineByLineMs: Math.round(alone.ms),
     };
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     say("");
@@ -153,6 +179,9 @@ export async function benchStatementCommand(o: BenchStatementOptions): Promise<v
     );
     say(
       `  built in process from the index: ${s(figures.builtFromIndexMs)}; rebuilding lines and receipts from batch content (the cost per request without the index): ${s(figures.rebuiltFromContentMs)} (${(rebuilt / indexed).toFixed(1)}x)`,
+    );
+    say(
+      `  verified in process: ${s(figures.verifiedInProcessMs)} with the per-batch memo; ${s(figures.verifiedLineByLineMs)} checking each line alone (${(alone.ms / memoized.ms).toFixed(1)}x)`,
     );
     if (o.json) console.log(JSON.stringify(figures));
   } finally {

@@ -78,8 +78,14 @@ export function eventRoutes(
       };
       if (ev.status === "settled" && ev.batch !== null && ev.leafIndex !== null) {
         const batch = store.batch(ev.batch);
-        const leaves = store.batchEvents(ev.batch).map((e) => e.eventHash);
-        const proof = eventsTree(params, leaves).createProof(ev.leafIndex);
+        // The receipt written at cut (statement index); rebuilt only if the index lacks it.
+        const stored = batch && store.receipt(batch.id, ev.leafIndex);
+        const proof = stored
+          ? (JSON.parse(stored) as { root: string })
+          : eventsTree(
+              params,
+              store.batchEvents(ev.batch).map((e) => e.eventHash),
+            ).createProof(ev.leafIndex);
         body.receipt = { eventsRoot: proof.root, proof, txHash: batch?.txHash ?? null };
       }
       return toJsonValue(body);
