@@ -18,6 +18,7 @@
 import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { blake2b } from "@noble/hashes/blake2b";
 import * as ffjavascript from "ffjavascript";
+import { SNARK_FIELD } from "../../core/field.ts";
 import { BinFileWriter, concat } from "./bin-file.ts";
 import {
   buildDevCurve,
@@ -55,12 +56,9 @@ export interface DevZkeyOptions {
 
 type Buf = Uint8Array;
 
-/** BN254's scalar field order r. */
-const BN254_R = 21888242871839275222246405745257275088548364400416903679930327383123045576961n;
-
 /** Fresh crypto-random secrets (gamma left at 1), for a ptau and zkey made together. */
 export function randomDevKeySecrets(): DevKeySecrets {
-  const [tau, alpha, beta, delta] = [0, 1, 2, 3].map(() => randomScalar(BN254_R)) as [
+  const [tau, alpha, beta, delta] = [0, 1, 2, 3].map(() => randomScalar(SNARK_FIELD)) as [
     bigint,
     bigint,
     bigint,

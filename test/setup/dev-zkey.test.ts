@@ -9,12 +9,17 @@ import { promisify } from "node:util";
 import * as ffjavascript from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SNARK_FIELD } from "../../core/field.ts";
 import { loadParams } from "../../core/params.ts";
 import { sampleBatch } from "../../prover/sample-batch.ts";
 import { encodeWtns, loadWitnessCalculator } from "../../prover/witness.ts";
 import { readSections } from "../../scripts/setup/bin-file.ts";
 import { writeDevPtau } from "../../scripts/setup/dev-ptau.ts";
-import { type DevKeySecrets, writeDevZkey } from "../../scripts/setup/dev-zkey.ts";
+import {
+  type DevKeySecrets,
+  randomDevKeySecrets,
+  writeDevZkey,
+} from "../../scripts/setup/dev-zkey.ts";
 import { ptauPowerFor } from "../../scripts/setup/keys.ts";
 import { artifactPaths } from "../../scripts/setup/paths.ts";
 
@@ -121,6 +126,18 @@ async function proveAndVerify(zkey: string, input: Record<string, unknown>) {
   const { proof, publicSignals } = await snarkjs.groth16.fullProve(input, wasm, zkey);
   return { vk, proof, publicSignals: publicSignals as string[] };
 }
+
+describe("dev key secrets", () => {
+  it("are drawn below snarkjs's BN254 scalar order, the one core's SNARK_FIELD names", async () => {
+    const curve = await snarkjs.curves.getCurveFromName("bn128");
+    expect(SNARK_FIELD).toBe(curve.r as bigint);
+    for (let i = 0; i < 50; i++) {
+      for (const v of Object.values(randomDevKeySecrets())) {
+        expect(v > 0n && v < (curve.r as bigint)).toBe(true);
+      }
+    }
+  });
+});
 
 describe("writeDevZkey on a tiny circuit", () => {
   let power: number;
