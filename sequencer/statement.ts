@@ -8,22 +8,17 @@ import type {
   BatchContent,
   BatchIndex,
   Credit,
+  EventFields,
   IndexedCredit,
   Store,
   StoredEvent,
 } from "./store/types.ts";
 
 /** One event that credited the account: everything a verifier needs to check it on chain. */
-export interface StatementLine {
+export interface StatementLine extends EventFields {
   status: "settled" | "pending";
   batch: number;
   leafIndex: number;
-  payer: string;
-  seq: bigint;
-  assetId: bigint;
-  amount: bigint;
-  ref: bigint;
-  eventHash: bigint;
   /** the split the batch applied to the asset (account ids and basis points) */
   split: { recipients: bigint[]; bps: number[] };
   share: bigint;

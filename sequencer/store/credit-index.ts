@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
+import type { EventRow } from "./sqlite.ts";
 import type { BatchIndex, BatchStatus, IndexedCredit } from "./types.ts";
 
-interface CreditRow {
+type CreditRow = Pick<EventRow, "payer" | "seq" | "asset_id" | "amount" | "ref" | "event_hash"> & {
   account_id: string;
   batch_id: number;
   leaf_index: number;
@@ -13,13 +14,7 @@ interface CreditRow {
   status: BatchStatus;
   tx_hash: string | null;
   settled_at: number | null;
-  payer: string;
-  seq: bigint;
-  asset_id: string;
-  amount: string;
-  ref: string;
-  event_hash: string;
-}
+};
 
 const toCredit = (r: CreditRow): IndexedCredit => {
   const split = JSON.parse(r.split) as { recipients: string[]; bps: number[] };

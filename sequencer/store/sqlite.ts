@@ -22,7 +22,7 @@ import type {
   StoredEvent,
 } from "./types.ts";
 
-interface EventRow {
+export interface EventRow {
   ord: bigint;
   payer: string;
   seq: bigint;

@@ -22,6 +22,12 @@ export interface NewEvent {
   head: bigint;
 }
 
+/** The fields an event is published with: what its hash commits to, and the hash. */
+export type EventFields = Pick<
+  NewEvent,
+  "payer" | "seq" | "assetId" | "amount" | "ref" | "eventHash"
+>;
+
 export interface StoredEvent extends NewEvent {
   status: EventStatus;
   batch: number | null;
@@ -112,18 +118,12 @@ export interface BatchIndex {
 }
 
 /** An indexed credit with its event and its batch: one statement line. */
-export interface IndexedCredit extends Credit {
+export interface IndexedCredit extends Credit, EventFields {
   batchId: number;
   batch: number;
   batchStatus: BatchStatus;
   txHash: string | null;
   settledAt: number | null;
-  payer: string;
-  seq: bigint;
-  assetId: bigint;
-  amount: bigint;
-  ref: bigint;
-  eventHash: bigint;
 }
 
 export interface BatchRecord {
@@ -151,13 +151,7 @@ export interface BatchRecord {
 export type BatchSummary = Omit<BatchRecord, "content" | "proof">;
 
 /** An event that can never settle, moved out of the payer's chain with a stable reason code. */
-export interface RejectedEvent {
-  payer: string;
-  seq: bigint;
-  assetId: bigint;
-  amount: bigint;
-  ref: bigint;
-  eventHash: bigint;
+export interface RejectedEvent extends EventFields {
   head: bigint;
   reason: RejectReason;
   rejectedAt: number;

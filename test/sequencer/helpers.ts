@@ -1,10 +1,13 @@
 // Shared fixtures of the sequencer tests: a real server on 127.0.0.1 with a SQLite file in a temp
 // dir, a chain view seeded with payers and assets, and payers with real Baby Jubjub keys.
 
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { type PubKey, payerKeyHash, publicKeyOf, signHead } from "../../core/eddsa.ts";
 import { domainOf, eventHash, nextHead, type RoyaltyEvent } from "../../core/event.ts";
@@ -200,4 +203,29 @@ export async function get(url: string, path: string): Promise<{ status: number; 
 
 export function eventCount(store: SqliteStore, payers: TestPayer[]): number {
   return payers.reduce((n, p) => n + store.events(p.address, 1n, 1_000_000n).length, 0);
+}
+
+const CLI = fileURLToPath(new URL("../../scripts/cli.ts", import.meta.url));
+
+/**
+ * `royalty sequencer ARGS` as users start it, in its own process, once it listens; its
+ * structured log (stderr) is collected at `logLevel`. The caller stops it (and kills it after).
+ */
+export async function spawnSequencer(
+  args: string[],
+  logLevel = "warn",
+): Promise<{ url: string; child: ChildProcess; log: string[] }> {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, "sequencer", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ROYALTY_LOG_LEVEL: logLevel },
+  });
+  const log: string[] = [];
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on("line", (l) => {
+    log.push(l);
+  });
+  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
+    const msg = JSON.parse(line) as { listening?: string };
+    if (msg.listening) return { url: msg.listening, child, log };
+  }
+  throw new Error(`sequencer exited before listening:\n${log.join("\n")}`);
 }

@@ -1,18 +1,15 @@
 // Restart safety: the real sequencer process is killed with SIGKILL during a load and restarted on
 // the same database. Every acknowledged event must be there, in at most one batch, with batch
 // numbers contiguous, and batching must resume.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Ack, RoyaltyClient } from "../../sdk/index.ts";
 import { SqliteStore } from "../../sequencer/store/sqlite.ts";
-import { chainSeedFor, DOMAIN, testPayer } from "./helpers.ts";
+import { chainSeedFor, DOMAIN, spawnSequencer, testPayer } from "./helpers.ts";
 
-const CLI = fileURLToPath(new URL("../../scripts/cli.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "seq-restart-"));
 const db = join(dir, "seq.sqlite");
 const payers = [1, 2, 3, 4].map(testPayer);
@@ -38,35 +35,22 @@ function writeSeed(): string {
 }
 
 async function startSequencer(seed: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      CLI,
-      "sequencer",
-      "--db",
-      db,
-      "--chain-seed",
-      seed,
-      "--port",
-      "0",
-      "--params",
-      "default",
-      "--max-wait-ms",
-      "200",
-      "--provers",
-      "0",
-    ],
-    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ROYALTY_LOG_LEVEL: "warn" } },
-  );
-  children.push(child);
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const msg = JSON.parse(line) as { listening?: string };
-    if (msg.listening) return { url: msg.listening, child };
-  }
-  throw new Error("sequencer exited before listening");
+  const started = await spawnSequencer([
+    "--db",
+    db,
+    "--chain-seed",
+    seed,
+    "--port",
+    "0",
+    "--params",
+    "default",
+    "--max-wait-ms",
+    "200",
+    "--provers",
+    "0",
+  ]);
+  children.push(started.child);
+  return started;
 }
 
 /** Each client keeps sending small signed bulks until stopped; collects what was acknowledged. */

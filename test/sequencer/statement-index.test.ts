@@ -1,21 +1,18 @@
 // The statement index (credits and receipts written at cut): a statement read from it equals the
 // lines recomputed from the batch content, and a database from before the index existed is
 // indexed when `royalty sequencer` starts on it, with the same statement as before.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadParams } from "../../core/params.ts";
 import { RoyaltyClient } from "../../sdk/index.ts";
 import { batchIndexOf } from "../../sequencer/statement.ts";
 import { SqliteStore } from "../../sequencer/store/sqlite.ts";
-import { chainSeedFor, DOMAIN, testPayer } from "./helpers.ts";
+import { chainSeedFor, DOMAIN, spawnSequencer, testPayer } from "./helpers.ts";
 
-const CLI = fileURLToPath(new URL("../../scripts/cli.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "seq-statement-index-"));
 const db = join(dir, "seq.sqlite");
 const payers = [1, 2].map(testPayer);
@@ -41,13 +38,8 @@ writeFileSync(
 );
 
 async function startSequencer(): Promise<{ url: string; child: ChildProcess; log: string[] }> {
-  const child = spawn(
-    process.execPath,
+  const started = await spawnSequencer(
     [
-      "--import",
-      "tsx",
-      CLI,
-      "sequencer",
       "--db",
       db,
       "--chain-seed",
@@ -61,17 +53,10 @@ async function startSequencer(): Promise<{ url: string; child: ChildProcess; log
       "--provers",
       "0",
     ],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ROYALTY_LOG_LEVEL: "info" } },
+    "info",
   );
-  children.push(child);
-  // The structured log (stderr), for what the sequencer did at start.
-  const log: string[] = [];
-  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on("line", (l) => log.push(l));
-  for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
-    const msg = JSON.parse(line) as { listening?: string };
-    if (msg.listening) return { url: msg.listening, child, log };
-  }
-  throw new Error("sequencer exited before listening");
+  children.push(started.child);
+  return started;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
