@@ -57,7 +57,7 @@ template RoyaltyBatch(N, K, A, P, R) {
     for (var n = 1; n < N; n *= TREE_ARITY) TREE_DEPTH++;
     var LOG_N = 0;
     for (var n = 1; n < N; n *= 2) LOG_N++;
-    var TOTAL_BITS = 96 + LOG_N;
+    var TOTAL_BITS = 97 + LOG_N;     // amounts < 10000 * 2^83 < 2^97 (EventShares)
 
     signal output eventsRoot;
     signal output newHead[P];
@@ -151,7 +151,7 @@ template RoyaltyBatch(N, K, A, P, R) {
             eventBps[e][k] <== b;
         }
 
-        // Rule 1: 0 < amount for real events, amount = 0 for padding; amount < 2^96 in EventShares.
+        // Rule 1: 0 < amount for real events, amount = 0 for padding; amount < 10000 * 2^83 in EventShares.
         amountInverse[e] <-- eventAmount[e] != 0 ? 1 / eventAmount[e] : 0;
         eventAmount[e] * amountInverse[e] === isReal[e];
         (1 - isReal[e]) * eventAmount[e] === 0;

@@ -134,8 +134,8 @@ contract RoyaltyRollup is IRoyaltyRollup {
         recipientSlots = params.r;
         uint256 logN;
         while ((uint256(1) << logN) < params.n) logN++;
-        totalBits = 96 + logN;
-        packedWords = PublicPacking.wordCount(params.p, params.r, 96 + logN);
+        totalBits = 97 + logN;
+        packedWords = PublicPacking.wordCount(params.p, params.r, 97 + logN);
         domain = PoseidonT3.hash([block.chainid, uint256(uint160(address(this)))]);
         uint256 publicCount = 1 + 3 * uint256(params.p) + params.a + packedWords;
         verifySelector = bytes4(

@@ -17,7 +17,7 @@ export interface RoyaltyEvent {
   /** 1, 2, 3, ... per payer, no gaps */
   seq: bigint;
   assetId: bigint;
-  /** base units, 0 < amount < 2^96 */
+  /** base units, 0 < amount <= MAX_AMOUNT (10000 * 2^83 - 1) */
   amount: bigint;
   /** optional field element, e.g. a hash of the marketplace's sale id; 0 if absent */
   ref: bigint;

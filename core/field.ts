@@ -4,9 +4,16 @@ import { invalid } from "./errors.ts";
 export const SNARK_FIELD =
   21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
-/** Amounts are integers in [1, 2^96 - 1] base units (DESIGN §3). */
-export const AMOUNT_BITS = 96;
-export const MAX_AMOUNT = (1n << BigInt(AMOUNT_BITS)) - 1n;
+/**
+ * Amounts are integers in [1, 10000 * 2^83 - 1] base units: the circuit bounds an amount by its
+ * split amount = 10000 * alpha + beta (alpha < 2^83, beta < 10000), with no decomposition of its
+ * own (docs/protocol.md §7 rule 1). Every amount below 2^96 is one; the bound is just above 2^96.29.
+ */
+export const MAX_AMOUNT = 10_000n * (1n << 83n) - 1n;
+/** Bits that hold any amount (MAX_AMOUNT < 2^97): a batch total of N amounts fits 97 + log2(N). */
+export const AMOUNT_BITS = 97;
+/** How the rule reads in an error: the field and this. */
+export const AMOUNT_RULE = "must satisfy 0 < amount < 10000 * 2^83";
 
 /** Basis points of a split sum to this; shares are floor(amount * bps / BPS_DENOMINATOR). */
 export const BPS_DENOMINATOR = 10_000n;
@@ -33,7 +40,7 @@ export function requireFieldElement(field: string, value: bigint): bigint {
 }
 
 export function requireAmount(field: string, value: bigint): bigint {
-  if (value <= 0n || value > MAX_AMOUNT) invalid(field, "must satisfy 0 < amount < 2^96", value);
+  if (value <= 0n || value > MAX_AMOUNT) invalid(field, AMOUNT_RULE, value);
   return value;
 }
 

@@ -22,7 +22,7 @@ export interface CircuitParams {
   treeArity: number;
   /** depth of the eventsRoot tree: treeArity^depth = N */
   treeDepth: number;
-  /** bit width of a batch total (debit or credit): a sum of N amounts below 2^96 */
+  /** bit width of a batch total (debit or credit): a sum of N amounts below 2^97 */
   totalBits: number;
 }
 

@@ -18,7 +18,7 @@ export interface SampleOptions {
   payers?: number;
   assets?: number;
   events?: number;
-  /** every event at 2^96 - 1 */
+  /** every event at MAX_AMOUNT (10000 * 2^83 - 1) */
   maxAmounts?: boolean;
 }
 

@@ -110,7 +110,7 @@ function toParsed(body: EventBody, index: number, where: string): ParsedEvent {
 
 /**
  * A POST /v1/events body to events: one event object, or `{ events: [...] }`. Errors name the
- * field and the rule, e.g. `events[3].amount: must satisfy 0 < amount < 2^96`.
+ * field and the rule, e.g. `events[3].amount: must satisfy 0 < amount < 10000 * 2^83`.
  */
 export function parseEventsBody(body: unknown): ParsedEvent[] {
   if (body !== null && typeof body === "object" && !Array.isArray(body) && "events" in body) {

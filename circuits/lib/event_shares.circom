@@ -15,9 +15,11 @@ include "below_denominator.circom";
 // so that share[k] = alpha * bps[k] + floor(beta * bps[k] / 10000), and the remaining division
 // works on numbers below 10^8: its quotient needs 14 bits, its remainder the [0, 10000) check.
 //
-// Range checks (rule 4): amount < 2^96, alpha < 2^83 (floor((2^96-1)/10000) < 2^83), beta and
-// each remainder in [0, 10000), each small quotient < 2^14. With those, every equation below holds
-// over the integers (all terms < 2^111 << r), so each quotient and remainder is the unique one.
+// Range checks (rule 4): alpha < 2^83, beta and each remainder in [0, 10000), each small quotient
+// < 2^14. alpha and beta bound the amount themselves: amount = 10000 * alpha + beta <
+// 10000 * 2^83 (MAX_AMOUNT = 10000 * 2^83 - 1 < 2^97, core/field.ts), so the amount needs no
+// decomposition of its own. With those, every equation below holds over the integers (all terms
+// < 2^111 << r), so each quotient and remainder is the unique one.
 //
 // Not enforced here: bps[k] <= 10000 (the asset slot range-checks and sums them), amount > 0
 // (the caller knows whether the slot is padding).
@@ -25,9 +27,6 @@ template EventShares(K) {
     signal input amount;
     signal input bps[K];          // bps[0] is not needed: recipient 0 takes what is left
     signal output share[K];
-
-    component amountBits = Num2Bits(96);
-    amountBits.in <== amount;
 
     signal alpha <-- amount \ 10000;
     signal beta <-- amount % 10000;

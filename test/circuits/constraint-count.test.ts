@@ -10,7 +10,8 @@ import { ensureCircuit } from "../../scripts/setup/build-circuit.ts";
  *                A(2K+1): asset selector, id mux, bps mux (K-1), amount and share sums (K);
  *                598 = Poseidon(6) 354 + chain Poseidon(2) 240 + real flag, amount != 0,
  *                padding amount = 0, leaf gate)
- *   shares(K)   207 + 44(K-1)       (amount 96 bits, alpha 83, beta < 10000 28; per share
+ *   shares(K)   111 + 44(K-1)       (alpha 83 bits, beta < 10000 28, the amount's split; the
+ *                                    amount itself has no range check (96 more before 2026-12-03); per share
  *                                    quotient 14, remainder < 10000 28, two products)
  *   per payer   4520                (EdDSAPoseidonVerifier 4217, Poseidon(4) key hash 297, flags)
  *   per asset   Poseidon(K+1) + 17K + 7   (Poseidon(3) 261, Poseidon(5) 321; bps 14 bits and
@@ -19,7 +20,7 @@ import { ensureCircuit } from "../../scripts/setup/build-circuit.ts";
  *   events tree 297 (N-1)/3         (Poseidon(4) per node of the arity-4 tree)
  */
 function expectedConstraints(p: CircuitParams): number {
-  const shares = 207 + 44 * (p.K - 1);
+  const shares = 111 + 44 * (p.K - 1);
   const poseidonOf = { 3: 261, 5: 321 } as Record<number, number>;
   const asset = (poseidonOf[p.K + 1] as number) + 17 * p.K + 7;
   const perEvent = 5 * p.P + p.A * (2 * p.K + 1) + shares + 598;
@@ -30,20 +31,20 @@ function expectedConstraints(p: CircuitParams): number {
 
 describe("RoyaltyBatch constraint count", () => {
   it("should match the formula for every parameter set", () => {
-    expect(expectedConstraints(loadParams("test"))).toBe(13_593);
-    expect(expectedConstraints(loadParams("default"))).toBe(95_389);
-    expect(expectedConstraints(loadParams("large"))).toBe(361_885);
+    expect(expectedConstraints(loadParams("test"))).toBe(13_209);
+    expect(expectedConstraints(loadParams("default"))).toBe(89_245);
+    expect(expectedConstraints(loadParams("large"))).toBe(337_309);
   });
 
-  it("should compile the test set to exactly 13,593 constraints", async () => {
+  it("should compile the test set to exactly 13,209 constraints", async () => {
     const { constraints } = await ensureCircuit(loadParams("test"));
-    expect(constraints).toBe(13_593);
+    expect(constraints).toBe(13_209);
   });
 
-  it("should compile the default set to 95,389 constraints, at most 1,500 per event slot", async () => {
+  it("should compile the default set to 89,245 constraints, at most 1,400 per event slot", async () => {
     const params = loadParams("default");
     const { constraints } = await ensureCircuit(params);
-    expect(constraints).toBe(95_389);
-    expect(constraints / params.N).toBeLessThanOrEqual(1500);
+    expect(constraints).toBe(89_245);
+    expect(constraints / params.N).toBeLessThanOrEqual(1400);
   });
 });

@@ -61,7 +61,7 @@ describe("RoyaltyBatch(test) on valid batches from the reference model", () => {
     expect(built.publicData.debits.filter((d) => d > 0n)).toHaveLength(2);
   });
 
-  it("should accept maximum amounts (2^96 - 1) in every slot", async () => {
+  it("should accept maximum amounts (10000 * 2^83 - 1, above 2^96) in every slot", async () => {
     const { built } = await expectValid(sampleBatchRequest(circuit.params, { maxAmounts: true }));
     const total = built.publicData.debits.reduce((a, b) => a + b, 0n);
     expect(total).toBe(MAX_AMOUNT * BigInt(circuit.params.N));
@@ -108,11 +108,20 @@ describe("RoyaltyBatch(test) on valid batches from the reference model", () => {
 describe("RoyaltyBatch(test) rule 1: amount range and slot membership", () => {
   const valid = () => build(sampleBatchRequest(circuit.params, { events: 3 })).input;
 
-  it("should reject an amount of 2^96", async () => {
+  it("should reject an amount of 10000 * 2^83 (MAX_AMOUNT + 1)", async () => {
     expect(
       await rejects(
         circuit,
-        withInput(valid(), "eventAmount", (a) => [String(1n << 96n), ...a.slice(1)]),
+        withInput(valid(), "eventAmount", (a) => [String(MAX_AMOUNT + 1n), ...a.slice(1)]),
+      ),
+    ).toBe(true);
+  });
+
+  it("should reject an amount that wraps the field (r - 1)", async () => {
+    expect(
+      await rejects(
+        circuit,
+        withInput(valid(), "eventAmount", (a) => [String(SNARK_FIELD - 1n), ...a.slice(1)]),
       ),
     ).toBe(true);
   });

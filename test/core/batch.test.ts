@@ -128,8 +128,8 @@ describe("buildBatch", () => {
     expect(pd.credits).toEqual([expected.get(10n), expected.get(20n), expected.get(30n), 0n]);
     // Pinned by hand (the remainder goes to each split's first recipient):
     //   10001 on 900 (30: 6667, 10: 3333): 10 <- 3333 (3333.33); 30 <- 6667 (6667.67) + 1 = 6668.
-    //   (2^96 - 1) on 5 (20: 1, 30: 9999): 2^96 - 1 = ...0335, so the fractions are .0335 and
-    //     .9665; 20 <- floor((2^96 - 1) / 10000) + 1, 30 <- floor((2^96 - 1) * 9999 / 10000).
+    //   MAX_AMOUNT on 5 (20: 1, 30: 9999): 10000 * 2^83 - 1 = ...9999, so the fractions are .9999
+    //     and .0001; 20 <- floor(MAX_AMOUNT / 10000) + 1, 30 <- floor(MAX_AMOUNT * 9999 / 10000).
     //   9999 on 5: 20 <- 0 + 1 (9998.0001 floors to 9998), 30 <- 9998.
     //   1 on 900: 10 <- 0, 30 <- 0 + 1.
     const toTwenty = MAX_AMOUNT / 10000n + 1n + 1n;
@@ -401,7 +401,7 @@ describe("buildBatch", () => {
     expectInvalid(
       () => buildBatch(request({ events: bad })),
       "events[1].amount",
-      "must satisfy 0 < amount < 2^96",
+      "must satisfy 0 < amount < 10000 * 2^83",
     );
     const badSplit = [
       assets[0] as AssetState,

@@ -5,6 +5,7 @@ import {
   chainHeads,
   domainOf,
   eventHash,
+  MAX_AMOUNT,
   nextHead,
   type RoyaltyEvent,
   refOf,
@@ -192,13 +193,19 @@ describe("validateEvent", () => {
     );
   });
 
-  it("should not accept an amount of 0, 2^96 or below 0", () => {
-    for (const amount of [0n, 1n << 96n, -5n]) {
+  it("should not accept an amount of 0, 10000 * 2^83 or below 0", () => {
+    for (const amount of [0n, MAX_AMOUNT + 1n, 10_000n << 83n, -5n]) {
       expectInvalid(
         () => validateEvent(event({ amount })),
         "event.amount",
-        "must satisfy 0 < amount < 2^96",
+        "must satisfy 0 < amount < 10000 * 2^83",
       );
+    }
+  });
+
+  it("should accept every amount below 2^96 and up to 10000 * 2^83 - 1", () => {
+    for (const amount of [1n, (1n << 96n) - 1n, 1n << 96n, MAX_AMOUNT]) {
+      expect(() => validateEvent(event({ amount }))).not.toThrow();
     }
   });
 

@@ -4,6 +4,7 @@ import {
   type CircuitParams,
   decodePublicSignals,
   loadParams,
+  MAX_AMOUNT,
   type PackedValues,
   type PublicData,
   packedWordCount,
@@ -19,23 +20,23 @@ import {
 const SETS = ["test", "default", "large"] as const;
 
 /**
- * Pinned sizes. A word holds at most 253 bits; totals are 96 + log2(N) bits, ids 32 bits.
+ * Pinned sizes. A word holds at most 253 bits; totals are 97 + log2(N) bits, ids 32 bits.
  * Each word takes as many totals as fit, then as many ids as fit in what is left.
  */
 const PINNED: Record<(typeof SETS)[number], { totalBits: number; words: number; signals: number }> =
   {
-    // totalBits = 96 + log2(4) = 98; 2 totals + 1 id = 228 bits per word (a 2nd id would make 260):
+    // totalBits = 97 + log2(4) = 99; 2 totals + 1 id = 230 bits per word (a 2nd id would make 262):
     // P + R = 6 totals fill 3 words carrying 3 ids; the 1 remaining id takes 1 word -> 4.
     // signals = 1 + 3P + A + W = 1 + 6 + 2 + 4 = 13.
-    test: { totalBits: 98, words: 4, signals: 13 },
-    // totalBits = 96 + log2(64) = 102; 2 totals + 1 id = 236 bits per word:
+    test: { totalBits: 99, words: 4, signals: 13 },
+    // totalBits = 97 + log2(64) = 103; 2 totals + 1 id = 238 bits per word:
     // 20 totals in 10 words carrying 10 ids; 6 remaining ids (7 fit in 224 bits) in 1 word -> 11.
     // signals = 1 + 12 + 8 + 11 = 32.
-    default: { totalBits: 102, words: 11, signals: 32 },
-    // totalBits = 96 + log2(256) = 104; 2 totals + 1 id = 240 bits per word:
+    default: { totalBits: 103, words: 11, signals: 32 },
+    // totalBits = 97 + log2(256) = 105; 2 totals + 1 id = 242 bits per word:
     // 40 totals in 20 words carrying 20 ids; 12 remaining ids at 7 per word -> 2 words -> 22.
     // signals = 1 + 24 + 16 + 22 = 63.
-    large: { totalBits: 104, words: 22, signals: 63 },
+    large: { totalBits: 105, words: 22, signals: 63 },
   };
 
 /** A value of exactly `bits` bits or fewer, a quarter of them at the maximum 2^bits - 1. */
@@ -73,9 +74,9 @@ describe.each(SETS)("packing with the '%s' parameter set", (name) => {
   const layout = packingLayout(params);
   const pinned = PINNED[name];
 
-  it("should size totals as 96 + log2(N) bits", () => {
+  it("should size totals as 97 + log2(N) bits: N maximum amounts fit", () => {
     expect(params.totalBits).toBe(pinned.totalBits);
-    expect(2n ** BigInt(params.totalBits)).toBeGreaterThanOrEqual(BigInt(params.N) * 2n ** 96n);
+    expect(2n ** BigInt(params.totalBits)).toBeGreaterThan(BigInt(params.N) * MAX_AMOUNT);
   });
 
   it("should pin the packed word count and the public signal count", () => {
@@ -207,9 +208,9 @@ describe("packingLayout", () => {
   it("should place the first word of the default set as debit 0, debit 1, id 0", () => {
     const first = packingLayout(loadParams("default")).filter((p) => p.word === 0);
     expect(first).toEqual([
-      { field: { kind: "debit", slot: 0 }, word: 0, offset: 0, bits: 102 },
-      { field: { kind: "debit", slot: 1 }, word: 0, offset: 102, bits: 102 },
-      { field: { kind: "id", slot: 0 }, word: 0, offset: 204, bits: 32 },
+      { field: { kind: "debit", slot: 0 }, word: 0, offset: 0, bits: 103 },
+      { field: { kind: "debit", slot: 1 }, word: 0, offset: 103, bits: 103 },
+      { field: { kind: "id", slot: 0 }, word: 0, offset: 206, bits: 32 },
     ]);
   });
 });

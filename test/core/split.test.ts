@@ -27,7 +27,7 @@ const EDGE_BPS: readonly (readonly number[])[] = [
   [3333, 3333, 3334],
 ];
 
-/** Amounts in [1, 2^96 - 1], a third of them drawn from the edge values. */
+/** Amounts in [1, MAX_AMOUNT], a third of them drawn from the edge values. */
 const amountArb = fc.oneof(
   { arbitrary: fc.constantFrom(...EDGE_AMOUNTS), weight: 1 },
   { arbitrary: fc.bigInt({ min: 1n, max: MAX_AMOUNT }), weight: 2 },
@@ -131,25 +131,26 @@ describe("computeShares", () => {
     expect(computeShares(9999n, [1, 9999])).toEqual([1n, 9998n]);
     expect(computeShares(10000n, [1, 9999])).toEqual([1n, 9999n]);
     expect(computeShares(MAX_AMOUNT, [10000])).toEqual([MAX_AMOUNT]);
-    // 2^96 - 1 = 79228162514264337593543950335; times 9999 / 10000, floored.
-    const big = (79228162514264337593543950335n * 9999n) / 10000n;
+    // 10000 * 2^83 - 1 = 96714065569170333976494079999; times 9999 / 10000, floored.
+    const big = (96714065569170333976494079999n * 9999n) / 10000n;
     expect(computeShares(MAX_AMOUNT, [1, 9999])).toEqual([MAX_AMOUNT - big, big]);
   });
 
-  it("should accept amounts up to 2^96 - 1", () => {
-    expect(MAX_AMOUNT).toBe(79228162514264337593543950335n);
+  it("should accept amounts up to 10000 * 2^83 - 1 (above 2^96 - 1)", () => {
+    expect(MAX_AMOUNT).toBe(96714065569170333976494079999n);
+    expect(MAX_AMOUNT > (1n << 96n) - 1n).toBe(true);
     expect(computeShares(MAX_AMOUNT, [5000, 5000])).toEqual([
-      39614081257132168796771975168n,
-      39614081257132168796771975167n,
+      48357032784585166988247040000n,
+      48357032784585166988247039999n,
     ]);
   });
 
-  it("should not accept an amount of 0, 2^96 or a negative amount", () => {
-    for (const amount of [0n, 1n << 96n, -1n, (1n << 96n) + 1n]) {
+  it("should not accept an amount of 0, 10000 * 2^83 or a negative amount", () => {
+    for (const amount of [0n, MAX_AMOUNT + 1n, -1n, MAX_AMOUNT + 2n, 1n << 97n]) {
       expectInvalid(
         () => computeShares(amount, [10000]),
         "amount",
-        "must satisfy 0 < amount < 2^96",
+        "must satisfy 0 < amount < 10000 * 2^83",
       );
     }
   });
