@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { EventRow } from "./sqlite.ts";
-import type { BatchIndex, BatchStatus, IndexedCredit } from "./types.ts";
+import type { BatchIndex, BatchStatus, CreditQuery, IndexedCredit } from "./types.ts";
 
 type CreditRow = Pick<EventRow, "payer" | "seq" | "asset_id" | "amount" | "ref" | "event_hash"> & {
   account_id: string;
@@ -101,12 +101,7 @@ export class CreditIndex {
     });
   }
 
-  credits(q: {
-    accountId: bigint;
-    fromBatch: number;
-    toBatch: number;
-    settled: boolean;
-  }): IndexedCredit[] {
+  credits(q: CreditQuery): IndexedCredit[] {
     const stmt = q.settled ? this.stmt.settledCredits : this.stmt.pendingCredits;
     // Batch numbers above 2^53 cannot exist; clamp so SQLite compares integers.
     const to = Math.min(q.toBatch, Number.MAX_SAFE_INTEGER);

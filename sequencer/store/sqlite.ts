@@ -9,6 +9,7 @@ import type {
   BatchRecord,
   BatchStatus,
   BatchSummary,
+  CreditQuery,
   EventStatus,
   IndexedCredit,
   LifecycleStore,
@@ -402,12 +403,7 @@ export class SqliteStore implements LifecycleStore {
     });
   }
 
-  credits(q: {
-    accountId: bigint;
-    fromBatch: number;
-    toBatch: number;
-    settled: boolean;
-  }): IndexedCredit[] {
+  credits(q: CreditQuery): IndexedCredit[] {
     return this.index.credits(q);
   }
 

@@ -117,6 +117,14 @@ export interface BatchIndex {
   receipts: string[];
 }
 
+/** Which indexed credits: an account's, in batches `fromBatch..toBatch`, settled or pending. */
+export interface CreditQuery {
+  accountId: bigint;
+  fromBatch: number;
+  toBatch: number;
+  settled: boolean;
+}
+
 /** An indexed credit with its event and its batch: one statement line. */
 export interface IndexedCredit extends Credit, EventFields {
   batchId: number;
@@ -199,12 +207,7 @@ export interface Store {
    * An account's indexed credits in the batches numbered `fromBatch..toBatch` that are settled
    * (or, `settled: false`, cut and not settled yet), in (batch, leaf index) order.
    */
-  credits(q: {
-    accountId: bigint;
-    fromBatch: number;
-    toBatch: number;
-    settled: boolean;
-  }): IndexedCredit[];
+  credits(q: CreditQuery): IndexedCredit[];
   /** the receipt stored at cut for a leaf of a batch (by row id) */
   receipt(batchId: number, leafIndex: number): string | undefined;
   /** settled batches numbered `fromBatch..toBatch` that this sequencer did not cut */
