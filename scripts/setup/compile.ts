@@ -36,12 +36,25 @@ export async function compileCircuit(params: CircuitParams): Promise<CompileResu
   const paths = artifactPaths(params);
   await mkdir(paths.dir, { recursive: true });
   await writeFile(paths.main, mainCircuitSource(params, paths.main));
+  return compileCircom(paths.main, paths.dir, `set '${params.name}'`, dirname(paths.wasm));
+}
+
+/**
+ * Compiles one circom main file with circom2 --O2 (r1cs, wasm, sym) into `outDir`; `jsDir` is
+ * the `<name>_js` folder circom writes the witness calculator to. `label` names it in errors.
+ */
+export async function compileCircom(
+  mainPath: string,
+  outDir: string,
+  label: string,
+  jsDir: string,
+): Promise<CompileResult> {
   try {
     const { stdout } = await run(
       process.execPath,
       [
         CIRCOM2_CLI,
-        fromRoot(paths.main),
+        fromRoot(mainPath),
         "--r1cs",
         "--wasm",
         "--sym",
@@ -49,12 +62,12 @@ export async function compileCircuit(params: CircuitParams): Promise<CompileResu
         "-l",
         "node_modules",
         "-o",
-        fromRoot(paths.dir),
+        fromRoot(outDir),
       ],
       { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 },
     );
     // circom emits CommonJS next to an ESM package.json: mark its folder so `require` works.
-    await writeFile(join(dirname(paths.wasm), "package.json"), '{ "type": "commonjs" }\n');
+    await writeFile(join(jsDir, "package.json"), '{ "type": "commonjs" }\n');
     const match = /non-linear constraints: (\d+)/.exec(stdout);
     return { constraints: Number(match?.[1] ?? Number.NaN), log: stdout };
   } catch (cause) {
@@ -62,7 +75,7 @@ export async function compileCircuit(params: CircuitParams): Promise<CompileResu
     const stdout = (cause as { stdout?: string }).stdout ?? "";
     throw new RoyaltyError(
       "CIRCUIT_COMPILE_FAILED",
-      `circom2 could not compile set '${params.name}': ${(stdout + stderr).trim().slice(-2000)}`,
+      `circom2 could not compile ${label}: ${(stdout + stderr).trim().slice(-2000)}`,
       { cause },
     );
   }

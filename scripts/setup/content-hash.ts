@@ -18,8 +18,13 @@ function filesBelow(dir: string): string[] {
  * Anything that changes the r1cs changes this hash, and so invalidates the cached artifacts.
  */
 export function circuitHash(params: CircuitParams): string {
+  return circuitSourcesHash(JSON.stringify(params));
+}
+
+/** The same identity for any build of the circuit sources, told apart by `what` is built. */
+export function circuitSourcesHash(what: string): string {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify(params));
+  hash.update(what);
   const circom2 = JSON.parse(
     readFileSync(join(PROJECT_ROOT, "node_modules/circom2/package.json"), "utf8"),
   );
