@@ -150,7 +150,9 @@ export async function runSequencer(o: SequencerOptions) {
         : new ProverPool({ workers: o.provers, engine: o.proverEngine });
   if (prover && "engine" in prover) logger.info({ engine: prover.engine }, "prover engine");
   const store = new SqliteStore(o.db);
-  const indexed = indexOlderBatches(store, params);
+  const indexed = indexOlderBatches(store, params, (batch, error) =>
+    logger.error({ batch, err: error.message }, "statement index: batch not indexed"),
+  );
   if (indexed > 0) logger.info({ batches: indexed }, "statement index: older batches indexed");
   const metrics = new Metrics();
   let chain: InMemoryChainView;

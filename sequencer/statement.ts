@@ -131,15 +131,27 @@ export function batchIndexOf(
   return { credits, receipts };
 }
 
-/** Indexes the batches cut before the statement index existed (a database from before). */
-export function indexOlderBatches(store: Store, params: CircuitParams): number {
-  const ids = store.unindexedBatches();
-  for (const id of ids) {
+/**
+ * Indexes the batches without an index (cut before the index existed, or whose index failed at
+ * cut); the count indexed. A batch that fails again is left out and named in `failed`.
+ */
+export function indexOlderBatches(
+  store: Store,
+  params: CircuitParams,
+  failed: (batch: number, error: Error) => void = () => {},
+): number {
+  let indexed = 0;
+  for (const id of store.unindexedBatches()) {
     const batch = store.batchById(id);
     if (!batch?.content) continue;
-    store.indexBatch(id, batchIndexOf(params, batch.content, store.batchEvents(batch.number)));
+    try {
+      store.indexBatch(id, batchIndexOf(params, batch.content, store.batchEvents(batch.number)));
+      indexed++;
+    } catch (error) {
+      failed(batch.number, error as Error);
+    }
   }
-  return ids.length;
+  return indexed;
 }
 
 function lineOf(store: Store, c: IndexedCredit): StatementLine {

@@ -10,6 +10,7 @@ import type { Metrics } from "../metrics.ts";
 import { batchIndexOf } from "../statement.ts";
 import type {
   BatchContent,
+  BatchIndex,
   BatchRecord,
   LifecycleStore,
   RejectReason,
@@ -106,8 +107,15 @@ export class BatchLifecycle implements ChainSink {
       },
       events: events.map((e) => ({ payer: e.payer, seq: String(e.seq) })),
     };
-    // Computed outside the transaction: the statement index depends on the content alone.
-    const index = batchIndexOf(params, content, events);
+    // Computed outside the transaction: the statement index depends on the content alone. It
+    // serves statements only, so failing to build it must never stop a batch: the batch is cut
+    // without it, and indexed again at the next start.
+    let index: BatchIndex = { credits: [], receipts: [] };
+    try {
+      index = batchIndexOf(params, content, events);
+    } catch (error) {
+      this.o.logger?.error({ err: (error as Error).message }, "statement index: batch not indexed");
+    }
     return this.o.store.transaction(() => {
       const number = this.nextBatchNumber();
       this.o.store.insertBatch({ number, content, index });

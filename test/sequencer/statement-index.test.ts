@@ -128,4 +128,20 @@ describe("statement index", () => {
     expect(await statement(second.url)).toEqual(before);
     await stop(second.child);
   });
+
+  it("should start and serve the other batches when one batch cannot be indexed", async () => {
+    // Batch 1's circuit input damaged (it cannot be indexed any more) and the index gone.
+    const raw = new Database(db);
+    raw.exec(`UPDATE batches SET content = json_set(content, '$.input.assetId[0]', 'not a number')
+      WHERE number = 1; DELETE FROM credits; DELETE FROM receipts;`);
+    raw.close();
+    const third = await startSequencer();
+    const log = third.log.join("\n");
+    expect(log).toContain("statement index: batch not indexed");
+    expect(log).toContain("statement index: older batches indexed");
+    const { pending } = await statement(third.url);
+    expect(pending.length).toBeGreaterThan(0);
+    expect(pending.every((l) => l.batch !== 1)).toBe(true);
+    await stop(third.child);
+  });
 });
