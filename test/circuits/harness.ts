@@ -22,18 +22,23 @@ export async function circuitUnderTest(set: string): Promise<CircuitUnderTest> {
   const { constraints } = await ensureCircuit(params);
   const paths = artifactPaths(params);
   const calculate = await loadWitnessCalculator(paths.wasm, paths.witnessCalculator);
-  const symbols = readSymbols(paths.sym);
   return {
     params,
     constraints,
     witness: calculate,
     satisfies: (w) => satisfiesConstraints(paths.r1cs, w),
-    signal(name) {
-      const index = symbols.get(name);
-      if (index === undefined)
-        throw new Error(`signal ${name} is not in the witness (removed by --O2?)`);
-      return index;
-    },
+    signal: signalLookup(paths.sym),
+  };
+}
+
+/** Witness index of a named signal from a circom .sym file; throws for one --O2 removed. */
+export function signalLookup(symPath: string): (name: string) => number {
+  const symbols = readSymbols(symPath);
+  return (name) => {
+    const index = symbols.get(name);
+    if (index === undefined)
+      throw new Error(`signal ${name} is not in the witness (removed by --O2?)`);
+    return index;
   };
 }
 

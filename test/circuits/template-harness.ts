@@ -2,11 +2,11 @@
 // its boundary cases, tampered witnesses and constraint count are tested where it is defined.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { loadWitnessCalculator, readSymbols, satisfiesConstraints } from "../../prover/witness.ts";
+import { loadWitnessCalculator, satisfiesConstraints } from "../../prover/witness.ts";
 import { compileCircom } from "../../scripts/setup/compile.ts";
 import { circuitSourcesHash } from "../../scripts/setup/content-hash.ts";
 import { BUILD_ROOT, CIRCUITS_DIR } from "../../scripts/setup/paths.ts";
-import type { CircuitUnderTest } from "./harness.ts";
+import { type CircuitUnderTest, signalLookup } from "./harness.ts";
 
 export type TemplateUnderTest = Omit<CircuitUnderTest, "params">;
 
@@ -52,17 +52,10 @@ export async function templateUnderTest(
     join(jsDir, "main.wasm"),
     join(jsDir, "witness_calculator.js"),
   );
-  const symbols = readSymbols(join(dir, "main.sym"));
   return {
     constraints,
     witness: calculate,
     satisfies: (w) => satisfiesConstraints(r1cs, w),
-    signal(signalName) {
-      const index = symbols.get(signalName);
-      if (index === undefined) {
-        throw new Error(`signal ${signalName} is not in the witness (removed by --O2?)`);
-      }
-      return index;
-    },
+    signal: signalLookup(join(dir, "main.sym")),
   };
 }
