@@ -17,10 +17,10 @@ include "lib/selector.circom";
 // exactly the sums of those shares. docs/protocol.md gives every encoding and the packing.
 //
 // Sizes: N event slots, K recipients per split, A asset slots, P payer slots, R recipient slots,
-// eventsRoot tree of arity TREE_ARITY and depth log_arity(N).
+// eventsRoot tree of arity TREE_ARITY (16) and the least depth that holds N leaves.
 //
 // Public outputs (the contract applies or records them):
-//   eventsRoot        Poseidon Merkle root of the N event hashes (padding leaves 0)
+//   eventsRoot        Poseidon Merkle root of the N event hashes (padding leaves 0, and 0 past N)
 //   newHead[P]        each payer's chain head after its last event in the batch
 //   packed[W]         debits[P], credits[R] and recipient account ids[R], packed
 // Public inputs (the contract supplies them from its storage):
@@ -52,9 +52,7 @@ include "lib/selector.circom";
 //   - payer slots with equal addresses: the contract requires strictly increasing addresses.
 //   - equal recipient ids in two slots: credits are added by the contract, so nothing is lost.
 template RoyaltyBatch(N, K, A, P, R) {
-    var TREE_ARITY = 4;
-    var TREE_DEPTH = 0;
-    for (var n = 1; n < N; n *= TREE_ARITY) TREE_DEPTH++;
+    var TREE_ARITY = 16;          // circuits/params.json treeArity
     var LOG_N = 0;
     for (var n = 1; n < N; n *= 2) LOG_N++;
     var TOTAL_BITS = 97 + LOG_N;     // amounts < 10000 * 2^83 < 2^97 (EventShares)
@@ -280,7 +278,7 @@ template RoyaltyBatch(N, K, A, P, R) {
     for (var w = 0; w < packedWordCount(P, R, TOTAL_BITS); w++) packed[w] <== pack.words[w];
 
     // ---- (6) events tree ----
-    component tree = MerkleRoot(TREE_DEPTH, TREE_ARITY);
+    component tree = MerkleRoot(N, TREE_ARITY);
     for (var e = 0; e < N; e++) tree.leaves[e] <== leaf[e];
     eventsRoot <== tree.root;
 }

@@ -27,7 +27,8 @@ export function memoNodeHasher(): NodeHasher {
 
 /**
  * The batch's event tree: zk-kit's incremental Merkle tree with Poseidon nodes, arity
- * `params.treeArity`, exactly N leaves (padding leaves are 0). Its root is `eventsRoot`.
+ * `params.treeArity` and depth `params.treeDepth`; its first N leaves are the batch's (padding
+ * leaves 0) and every leaf past N is 0, the IMT's zero value. Its root is `eventsRoot`.
  */
 export function eventsTree(params: CircuitParams, leaves: readonly bigint[]): IMT {
   if (leaves.length > params.N)

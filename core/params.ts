@@ -20,7 +20,7 @@ export interface CircuitParams {
   R: number;
   /** arity of the eventsRoot Merkle tree */
   treeArity: number;
-  /** depth of the eventsRoot tree: treeArity^depth = N */
+  /** depth of the eventsRoot tree: the least with treeArity^depth >= N (leaves past N are 0) */
   treeDepth: number;
   /** bit width of a batch total (debit or credit): a sum of N amounts below 2^97 */
   totalBits: number;
@@ -48,13 +48,11 @@ export function loadParams(name: string): CircuitParams {
       `Unknown parameter set '${name}'; choose one of: ${Object.keys(file.sets).join(", ")}`,
     );
   }
-  const treeDepth = Math.round(Math.log(set.N) / Math.log(file.treeArity));
-  if (file.treeArity ** treeDepth !== set.N) {
-    throw new RoyaltyError(
-      "BAD_PARAMS",
-      `N=${set.N} of set '${name}' must be a power of the tree arity ${file.treeArity}`,
-    );
+  if (!Number.isInteger(set.N) || set.N < 2) {
+    throw new RoyaltyError("BAD_PARAMS", `N=${set.N} of set '${name}' must be an integer >= 2`);
   }
+  let treeDepth = 0;
+  while (file.treeArity ** treeDepth < set.N) treeDepth++;
   return {
     name,
     ...set,

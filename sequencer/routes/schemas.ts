@@ -108,7 +108,7 @@ export const getEventSchema = {
         receipt: {
           type: "object",
           description:
-            "present once settled: zk-kit IMT proof (arity 4) against the batch eventsRoot",
+            "present once settled: zk-kit IMT proof (arity 16) against the batch eventsRoot",
           properties: { eventsRoot: decimal, proof: merkleProof, txHash: { type: "string" } },
         },
       },

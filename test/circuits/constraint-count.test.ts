@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type CircuitParams, loadParams } from "../../core/params.ts";
 import { ensureCircuit } from "../../scripts/setup/build-circuit.ts";
+import { merkleRootConstraints } from "./counts.ts";
 
 /**
  * Constraint count of RoyaltyBatch(N, K, A, P, R) after circom --O2, every term measured:
@@ -17,7 +18,8 @@ import { ensureCircuit } from "../../scripts/setup/build-circuit.ts";
  *   per asset   Poseidon(K+1) + 17K + 7   (Poseidon(3) 261, Poseidon(5) 321; bps 14 bits and
  *                                          id == 0 => bps == 0 per entry)
  *   routing     R(32 + 3AK)         (recipient id 32 bits; per entry and slot: selector, id, credit)
- *   events tree 297 (N-1)/3         (Poseidon(4) per node of the arity-4 tree)
+ *   events tree merkleRootConstraints(N)   (Poseidon(16) per node of the arity-16 tree, 3 less
+ *                                          per child past N: test 573, default 3,009)
  */
 function expectedConstraints(p: CircuitParams): number {
   const shares = 111 + 44 * (p.K - 1);
@@ -25,26 +27,30 @@ function expectedConstraints(p: CircuitParams): number {
   const asset = (poseidonOf[p.K + 1] as number) + 17 * p.K + 7;
   const perEvent = 5 * p.P + p.A * (2 * p.K + 1) + shares + 598;
   return (
-    p.N * perEvent + 4520 * p.P + p.A * asset + p.R * (32 + 3 * p.A * p.K) + (297 * (p.N - 1)) / 3
+    p.N * perEvent +
+    4520 * p.P +
+    p.A * asset +
+    p.R * (32 + 3 * p.A * p.K) +
+    merkleRootConstraints(p.N)
   );
 }
 
 describe("RoyaltyBatch constraint count", () => {
   it("should match the formula for every parameter set", () => {
-    expect(expectedConstraints(loadParams("test"))).toBe(13_209);
-    expect(expectedConstraints(loadParams("default"))).toBe(89_245);
-    expect(expectedConstraints(loadParams("large"))).toBe(337_309);
+    expect(expectedConstraints(loadParams("test"))).toBe(13_485);
+    expect(expectedConstraints(loadParams("default"))).toBe(86_017);
+    expect(expectedConstraints(loadParams("large"))).toBe(322_417);
   });
 
-  it("should compile the test set to exactly 13,209 constraints", async () => {
+  it("should compile the test set to exactly 13,485 constraints", async () => {
     const { constraints } = await ensureCircuit(loadParams("test"));
-    expect(constraints).toBe(13_209);
+    expect(constraints).toBe(13_485);
   });
 
-  it("should compile the default set to 89,245 constraints, at most 1,400 per event slot", async () => {
+  it("should compile the default set to 86,017 constraints, at most 1,345 per event slot", async () => {
     const params = loadParams("default");
     const { constraints } = await ensureCircuit(params);
-    expect(constraints).toBe(89_245);
-    expect(constraints / params.N).toBeLessThanOrEqual(1400);
+    expect(constraints).toBe(86_017);
+    expect(constraints / params.N).toBeLessThanOrEqual(1345);
   });
 });

@@ -11,11 +11,12 @@ import {
 import { refHash } from "./helpers.ts";
 
 /**
- * The events tree built by hand: N leaves (missing ones 0), each node the Poseidon hash of its
- * `arity` children, up to a single root after `depth` levels.
+ * The events tree built by hand: arity^depth leaves (missing ones 0), each node the Poseidon
+ * hash of its `arity` children, up to a single root after `depth` levels.
  */
 function refRoot(params: CircuitParams, leaves: readonly bigint[]): bigint {
-  let level = [...leaves, ...Array<bigint>(params.N - leaves.length).fill(0n)];
+  const capacity = params.treeArity ** params.treeDepth;
+  let level = [...leaves, ...Array<bigint>(capacity - leaves.length).fill(0n)];
   let depth = 0;
   while (level.length > 1) {
     const next: bigint[] = [];
@@ -36,9 +37,10 @@ describe.each(["test", "default", "large"] as const)(
   (name) => {
     const params = loadParams(name);
 
-    it("should have arity 4 and depth log4(N)", () => {
-      expect(params.treeArity).toBe(4);
-      expect(params.treeArity ** params.treeDepth).toBe(params.N);
+    it("should have arity 16 and the least depth that holds N leaves", () => {
+      expect(params.treeArity).toBe(16);
+      expect(params.treeArity ** params.treeDepth).toBeGreaterThanOrEqual(params.N);
+      expect(params.treeArity ** (params.treeDepth - 1)).toBeLessThan(params.N);
     });
 
     it("should equal a hand-built Poseidon tree with zero padding", () => {
@@ -83,6 +85,7 @@ describe("verifyEventProof", () => {
       expect(proof.leaf).toBe(leaves[i]);
       expect(proof.leafIndex).toBe(i);
       expect(proof.siblings).toHaveLength(params.treeDepth);
+      for (const level of proof.siblings) expect(level).toHaveLength(params.treeArity - 1);
       expect(verifyEventProof(proof)).toBe(true);
     }
   });
@@ -114,7 +117,7 @@ describe("verifyEventProof", () => {
     const small = loadParams("test");
     const smallLeaves = [11n, 22n, 33n];
     const smallTree = eventsTree(small, smallLeaves);
-    expect(BigInt(smallTree.root)).toBe(refHash([11n, 22n, 33n, 0n]));
+    expect(BigInt(smallTree.root)).toBe(refHash([11n, 22n, 33n, ...Array<bigint>(13).fill(0n)]));
     for (let i = 0; i < small.N; i++) {
       const proof = smallTree.createProof(i);
       expect(verifyEventProof(proof)).toBe(true);
