@@ -20,15 +20,18 @@ include "lib/selector.circom";
 // eventsRoot tree of arity TREE_ARITY (16) and the least depth that holds N leaves.
 //
 // Public outputs (the contract applies or records them):
-//   eventsRoot        Poseidon Merkle root of the N event hashes (padding leaves 0, and 0 past N)
+//   eventsRoot        Poseidon Merkle root of the N event hashes (padding leaves 0, and 0 past N);
+//                     an event's hash is its payer's head after it
 //   newHead[P]        each payer's chain head after its last event in the batch
 //   packed[W]         debits[P], credits[R] and recipient account ids[R], packed
 // Public inputs (the contract supplies them from its storage):
 //   keyHash[P]        Poseidon(domain, payer, Ax, Ay) of each payer slot; 0 = empty slot
-//   oldHead[P]        each payer's settled chain head; 0 for an empty slot
+//   oldHead[P]        each payer's settled chain head (the domain before its first batch); 0 for
+//                     an empty slot
 //   splitHash[A]      Poseidon(assetId, entries) of each asset slot; 0 = empty slot
 // Private inputs:
-//   domain            Poseidon(chainId, rollupAddress); bound by every used slot's keyHash
+//   domain            Poseidon(chainId, rollupAddress); bound by every used slot's keyHash (and,
+//                     as every payer's genesis head, by every chain: no event hashes it)
 //   payerAddress[P], pubKeyX[P], pubKeyY[P]     opening of keyHash
 //   sigR8x[P], sigR8y[P], sigS[P]               EdDSA-Poseidon signature over newHead
 //   assetId[A], splitRecipient[A][K], splitBps[A][K]   opening of splitHash
@@ -37,7 +40,7 @@ include "lib/selector.circom";
 //   eventPayer[N][P], eventAsset[N][A]          one-hot slot selectors; all 0 = padding
 //   eventSeq[N], eventAmount[N], eventRef[N]    the event fields not given by the selectors
 //
-// Phases: (1) per event: selectors, amount range, shares, event hash, payer chain, leaf;
+// Phases: (1) per event: selectors, amount range, shares, event hash (= new head and leaf);
 // (2) per payer slot: key opening, signature over the final head; (3) per asset slot: split
 // opening and rules; (4) routing of each split entry's total to its recipient slot; (5) debits,
 // credits, conservation, packing; (6) the events tree.
@@ -96,7 +99,6 @@ template RoyaltyBatch(N, K, A, P, R) {
     component shares[N];
     component eventHasher[N];
     signal prevTerm[N][P];
-    component chain[N];
     signal running[N + 1][P];
     signal leaf[N];
     signal debitTerm[N][P];
@@ -159,25 +161,22 @@ template RoyaltyBatch(N, K, A, P, R) {
         shares[e].amount <== eventAmount[e];
         for (var k = 0; k < K; k++) shares[e].bps[k] <== eventBps[e][k];
 
-        // Rule 2: hash the event and extend its payer's chain.
-        eventHasher[e] = Poseidon(6);
-        eventHasher[e].inputs[0] <== domain;
-        eventHasher[e].inputs[1] <== payer;
-        eventHasher[e].inputs[2] <== eventSeq[e];
-        eventHasher[e].inputs[3] <== asset;
-        eventHasher[e].inputs[4] <== eventAmount[e];
-        eventHasher[e].inputs[5] <== eventRef[e];
-
+        // Rule 2: one hash per event extends its payer's chain; the hash is the new head and the
+        // leaf. assetId * 2^97 + amount is injective: amount < 10000 * 2^83 (EventShares) and
+        // assetId < 2^64 (the contract's type, opened through splitHash).
         var prev = 0;
         for (var p = 0; p < P; p++) {
             prevTerm[e][p] <== eventPayer[e][p] * running[e][p];
             prev += prevTerm[e][p];
         }
-        chain[e] = Poseidon(2);
-        chain[e].inputs[0] <== prev;
-        chain[e].inputs[1] <== eventHasher[e].out;
+        eventHasher[e] = Poseidon(5);
+        eventHasher[e].inputs[0] <== prev;
+        eventHasher[e].inputs[1] <== payer;
+        eventHasher[e].inputs[2] <== eventSeq[e];
+        eventHasher[e].inputs[3] <== asset * 158456325028528675187087900672 + eventAmount[e]; // 2^97
+        eventHasher[e].inputs[4] <== eventRef[e];
         for (var p = 0; p < P; p++) {
-            running[e + 1][p] <== running[e][p] + eventPayer[e][p] * (chain[e].out - running[e][p]);
+            running[e + 1][p] <== running[e][p] + eventPayer[e][p] * (eventHasher[e].out - running[e][p]);
         }
 
         // Rule 6: padding contributes a 0 leaf.

@@ -151,6 +151,8 @@ contract RoyaltyRollup is IRoyaltyRollup {
         if (payer.keyHash != 0) revert RoyaltyRollup__AlreadyRegistered(msg.sender);
         uint256 keyHash = _keyHash(msg.sender, pubKeyX, pubKeyY);
         payer.keyHash = keyHash;
+        // The genesis head: every chain starts at this deployment's domain, so no event hashes it.
+        payer.head = domain;
         emit PayerRegistered(msg.sender, pubKeyX, pubKeyY, keyHash);
     }
 

@@ -7,7 +7,7 @@ import {
   verifyHeadSignature,
 } from "./eddsa.ts";
 import { RoyaltyError } from "./errors.ts";
-import { eventHash, nextHead, type RoyaltyEvent, validateEvent } from "./event.ts";
+import { eventHash, type RoyaltyEvent, validateEvent } from "./event.ts";
 import { eventsRoot } from "./merkle.ts";
 import { type PublicData, publicSignals } from "./packing.ts";
 import type { CircuitParams } from "./params.ts";
@@ -17,7 +17,7 @@ import { computeShares, type Split, splitHash, validateSplit } from "./split.ts"
 export interface PayerState {
   address: bigint;
   pubKey: PubKey;
-  /** head settled on chain (0 before the first batch) */
+  /** head settled on chain (the genesis head, the domain, before the first batch) */
   head: bigint;
 }
 
@@ -45,7 +45,7 @@ export interface BuiltBatch {
   publicData: PublicData;
   /** Groth16 public signals in circuit order (see packing.publicSignals) */
   publicSignals: bigint[];
-  /** per event slot: the Merkle leaf (event hash, 0 for padding) */
+  /** per event slot: the Merkle leaf (event hash = the payer's head after it, 0 for padding) */
   leaves: bigint[];
   /** per event: its payer's head after it */
   heads: bigint[];
@@ -121,10 +121,9 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
   for (const ev of req.events) {
     const ps = payerSlots.indexOf(ev.payer);
     const as = assetSlots.indexOf(ev.assetId);
-    const h = eventHash(domain, ev);
-    const head = nextHead(running[ps] as bigint, h);
+    const head = eventHash(running[ps] as bigint, ev);
     running[ps] = head;
-    leaves.push(h);
+    leaves.push(head);
     heads.push(head);
     debits[ps] = (debits[ps] as bigint) + ev.amount;
     const split = (assets[as] as AssetState).split;

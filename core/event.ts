@@ -1,6 +1,7 @@
 import { keccak_256 } from "@noble/hashes/sha3";
 import {
   ADDRESS_BITS,
+  AMOUNT_BITS,
   ASSET_ID_BITS,
   addressToBigInt,
   requireAmount,
@@ -53,31 +54,43 @@ export function validateEvent(ev: RoyaltyEvent, where = "event"): RoyaltyEvent {
   return ev;
 }
 
+/**
+ * A payer's first head: the deployment's domain. The contract stores it at registration, so every
+ * chain is bound to one chain id and rollup address from its start and no event needs to carry
+ * the domain; signatures over heads of one deployment never verify as heads of another.
+ */
+export function genesisHead(domain: bigint): bigint {
+  return domain;
+}
+
+/**
+ * `assetId` and `amount` as one field element: assetId * 2^AMOUNT_BITS + amount, injective
+ * since amount < 2^97 (the circuit's split of the amount bounds it) and assetId < 2^64.
+ */
+export function assetAmount(ev: Pick<RoyaltyEvent, "assetId" | "amount">): bigint {
+  return (ev.assetId << BigInt(AMOUNT_BITS)) + ev.amount;
+}
+
 /** The event hash's inputs in protocol order; every Poseidon implementation hashes exactly these. */
-export function eventHashInputs(domain: bigint, ev: RoyaltyEvent): bigint[] {
-  return [domain, ev.payer, ev.seq, ev.assetId, ev.amount, ev.ref];
+export function eventHashInputs(prevHead: bigint, ev: RoyaltyEvent): bigint[] {
+  return [prevHead, ev.payer, ev.seq, assetAmount(ev), ev.ref];
 }
 
-/** eventHash = Poseidon(domain, payer, seq, assetId, amount, ref): the Merkle leaf and chain input. */
-export function eventHash(domain: bigint, ev: RoyaltyEvent): bigint {
-  return poseidon(eventHashInputs(domain, ev));
-}
-
-/** head_n = Poseidon(head_{n-1}, eventHash_n); head_0 = 0. */
-export function nextHead(prevHead: bigint, hash: bigint): bigint {
-  return poseidon([prevHead, hash]);
+/**
+ * eventHash = Poseidon(prevHead, payer, seq, assetId * 2^97 + amount, ref): one hash per event
+ * that is at once the Merkle leaf and the payer's head after the event (docs/protocol.md §2).
+ * `prevHead` is the payer's head before it: the genesis head, or the previous event's hash.
+ */
+export function eventHash(prevHead: bigint, ev: RoyaltyEvent): bigint {
+  return poseidon(eventHashInputs(prevHead, ev));
 }
 
 /** Walks a payer's chain through `events` (in order) and returns every intermediate head. */
-export function chainHeads(
-  domain: bigint,
-  startHead: bigint,
-  events: readonly RoyaltyEvent[],
-): bigint[] {
+export function chainHeads(startHead: bigint, events: readonly RoyaltyEvent[]): bigint[] {
   const heads: bigint[] = [];
   let head = startHead;
   for (const ev of events) {
-    head = nextHead(head, eventHash(domain, ev));
+    head = eventHash(head, ev);
     heads.push(head);
   }
   return heads;

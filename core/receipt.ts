@@ -3,31 +3,35 @@ import { type EventProofInput, type NodeHasher, verifyEventProof } from "./merkl
 
 type Numeric = bigint | number | string;
 
-/** An event as an API publishes it (decimal strings, or numbers) with the hash it claims. */
+/**
+ * An event as an API publishes it (decimal strings, or numbers) with the hash it claims and its
+ * payer's head before it, which the hash chains from.
+ */
 export interface PublishedEvent {
   payer: Numeric;
   seq: Numeric;
   assetId: Numeric;
   amount: Numeric;
   ref?: Numeric;
+  prevHead: Numeric;
   eventHash: Numeric;
 }
 
 /**
  * What is wrong with an event's receipt, one sentence each (none: the receipt proves the event):
- * the fields hashed under `domain` give the claimed eventHash, that hash is the proof's leaf, and
- * the Merkle path leads from it to the proof's root. Whether that root was settled is the
- * caller's check against the chain.
+ * the fields hashed after `prevHead` give the claimed eventHash, that hash is the proof's leaf,
+ * and the Merkle path leads from it to the proof's root. Whether that root was settled is the
+ * caller's check against the chain; the chain's root binds the deployment (every payer's chain
+ * starts at its domain), so the receipt needs no domain of its own.
  */
 export function receiptProblems(
-  domain: bigint,
   ev: PublishedEvent,
   proof: EventProofInput | undefined,
   /** node hashing for the Merkle path, e.g. `memoNodeHasher()` shared by one batch's receipts */
   hasher?: NodeHasher,
 ): string[] {
   const problems: string[] = [];
-  const hash = eventHash(domain, {
+  const hash = eventHash(BigInt(ev.prevHead), {
     payer: BigInt(ev.payer),
     seq: BigInt(ev.seq),
     assetId: BigInt(ev.assetId),
@@ -35,7 +39,7 @@ export function receiptProblems(
     ref: BigInt(ev.ref ?? 0),
   });
   if (String(hash) !== String(ev.eventHash)) {
-    problems.push("the event's fields do not hash to its eventHash under this domain");
+    problems.push("the event's fields do not hash to its eventHash after its prevHead");
   }
   if (!proof) return [...problems, "there is no receipt"];
   if (String(proof.leaf) !== String(hash))

@@ -54,7 +54,7 @@ async function checkOnChain(
     params,
     accountId,
   );
-  return verifyStatement(statement, { domain: info.domain, params, accountId, settled });
+  return verifyStatement(statement, { params, accountId, settled });
 }
 
 function lineRow(

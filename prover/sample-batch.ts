@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type AssetState, type BatchRequest, buildBatch, type PayerState } from "../core/batch.ts";
 import { publicKeyOf, type Signature, signHead } from "../core/eddsa.ts";
-import { chainHeads, domainOf, type RoyaltyEvent } from "../core/event.ts";
+import { chainHeads, domainOf, genesisHead, type RoyaltyEvent } from "../core/event.ts";
 import { MAX_AMOUNT } from "../core/field.ts";
 import type { CircuitParams } from "../core/params.ts";
 import type { Split } from "../core/split.ts";
@@ -27,8 +27,11 @@ export interface SamplePayer {
   state: PayerState;
 }
 
-/** Payer i: address 0x…10+i, key from a fixed label. */
-export function samplePayer(i: number, head = 0n): SamplePayer {
+/** Payer i: address 0x…10+i, key from a fixed label; head default: the sample domain's genesis. */
+export function samplePayer(
+  i: number,
+  head = genesisHead(domainOf(SAMPLE_CHAIN_ID, SAMPLE_ROLLUP)),
+): SamplePayer {
   const privateKey = samplePrivateKey(`payer-${i}`);
   return {
     privateKey,
@@ -50,7 +53,6 @@ export function sampleAsset(i: number, K: number, R: number): AssetState {
 
 /** Signs each payer's last head reached by `events`, as a client signing its last event would. */
 export function signLastHeads(
-  domain: bigint,
   payers: readonly SamplePayer[],
   events: readonly RoyaltyEvent[],
 ): Map<bigint, Signature> {
@@ -58,7 +60,7 @@ export function signLastHeads(
   for (const p of payers) {
     const own = events.filter((e) => e.payer === p.state.address);
     if (own.length === 0) continue;
-    const heads = chainHeads(domain, p.state.head, own);
+    const heads = chainHeads(p.state.head, own);
     signatures.set(p.state.address, signHead(p.privateKey, heads[heads.length - 1] as bigint));
   }
   return signatures;
@@ -100,7 +102,7 @@ export function sampleBatchRequest(
     events,
     payers: samplePayers.map((p) => p.state),
     assets,
-    signatures: signLastHeads(domain, samplePayers, events),
+    signatures: signLastHeads(samplePayers, events),
     samplePayers,
   };
 }

@@ -1,8 +1,8 @@
 import type { Signature } from "../core/eddsa.ts";
 import { RoyaltyError } from "../core/errors.ts";
-import { type RoyaltyEvent, refOf } from "../core/event.ts";
+import { genesisHead, type RoyaltyEvent, refOf } from "../core/event.ts";
 import { expandKey, fastSignHead, type SigningKey } from "../core/fast/eddsa.ts";
-import { fastEventHash, fastNextHead } from "../core/fast/event.ts";
+import { fastEventHash } from "../core/fast/event.ts";
 import { addressToBigInt } from "../core/field.ts";
 import type { EventProofInput } from "../core/merkle.ts";
 import type { RollupInfo } from "./deployment.ts";
@@ -44,7 +44,7 @@ export interface RoyaltyClientOptions {
   domain: bigint;
   /** seq of the next event; default 1 */
   startSeq?: bigint;
-  /** head after the last event already accepted; default 0 */
+  /** head after the last event already accepted; default the genesis head (the domain) */
   startHead?: bigint;
   /**
    * also sign every k-th seq so batches can end inside a long request; default 16. Must not
@@ -68,13 +68,17 @@ export interface RoyaltyClientOptions {
   retryDelayMs?: number;
 }
 
-/** An event's fields as the API sends them (decimal strings) with the hash it claims. */
+/**
+ * An event's fields as the API sends them (decimal strings) with the hash it claims and the
+ * payer's head before it (absent for a rejected event).
+ */
 export interface EventJson {
   payer: string;
   seq: string;
   assetId: string;
   amount: string;
   ref: string;
+  prevHead: string;
   eventHash: string;
 }
 
@@ -222,7 +226,7 @@ export class RoyaltyClient {
     this.payerInt = addressToBigInt("payer", this.opts.payer);
     this.key = expandKey(options.privateKey);
     this.nextSeqValue = options.startSeq ?? 1n;
-    this.headValue = options.startHead ?? 0n;
+    this.headValue = options.startHead ?? genesisHead(options.domain);
   }
 
   get nextSeq(): bigint {
@@ -305,7 +309,7 @@ export class RoyaltyClient {
     const body = (await res.json()) as { nextSeq: string; head: string };
     if (res.status === 404) {
       this.nextSeqValue = 1n;
-      this.headValue = 0n;
+      this.headValue = genesisHead(this.opts.domain);
     } else if (!res.ok) {
       throw await this.errorOf(res.status, body);
     } else {
@@ -425,7 +429,7 @@ export class RoyaltyClient {
       amount: integerOf("amount", input.amount),
       ref: typeof input.ref === "string" ? refOf(input.ref) : integerOf("ref", input.ref ?? 0n),
     };
-    this.headValue = fastNextHead(this.headValue, fastEventHash(this.opts.domain, ev));
+    this.headValue = fastEventHash(this.headValue, ev);
     this.nextSeqValue += 1n;
     return { wire: toWire(this.opts.payer, ev), head: this.headValue, seq: ev.seq };
   }

@@ -22,17 +22,17 @@ const BATCH_SETTLED = getAbiItem({ abi: royaltyRollupAbi, name: "BatchSettled" }
  *
  * @example
  * const status = await client.waitForSettlement(ack);
- * const { valid, reasons } = await verifyReceipt(status, { domain: info.domain, chain: rollup });
+ * const { valid, reasons } = await verifyReceipt(status, { chain: rollup });
  */
 export async function verifyReceipt(
   status: EventStatus,
-  o: { domain: bigint; chain?: RollupReader & { fromBlock?: bigint } },
+  o: { chain?: RollupReader & { fromBlock?: bigint } } = {},
 ): Promise<ReceiptVerdict> {
   const receipt = status.receipt;
   if (status.status !== "settled" || !receipt) {
     return { valid: false, reasons: [`event ${status.seq} is ${status.status}, not settled`] };
   }
-  const reasons = receiptProblems(o.domain, status, receipt.proof);
+  const reasons = receiptProblems(status, receipt.proof);
   if (String(receipt.proof.root) !== String(receipt.eventsRoot)) {
     reasons.push("the proof's root is not the receipt's eventsRoot");
   }

@@ -150,16 +150,14 @@ export const newLineCheckMemo = (): LineCheckMemo => ({
 });
 
 export interface StatementCheckContext {
-  /** the deployment's domain, read from the contract */
-  domain: bigint;
   params: CircuitParams;
   accountId: bigint;
   settled: Map<number, SettledForAccount>;
 }
 
 /**
- * What is wrong with one settled line, one sentence each (none: verified): the event hash under
- * the domain, the receipt up to the eventsRoot the batch settled with, the split as the batch's
+ * What is wrong with one settled line, one sentence each (none: verified): the event hash after
+ * its prevHead, the receipt up to the eventsRoot the batch settled with, the split as the batch's
  * split hash of the asset, and the share recomputed from that split.
  */
 export function lineProblems(
@@ -170,7 +168,7 @@ export function lineProblems(
   const chain = ctx.settled.get(line.batch);
   if (!chain) return ["the chain has no settlement of this batch"];
   const proof = line.receipt?.proof;
-  const problems = receiptProblems(ctx.domain, line, proof, memo.node);
+  const problems = receiptProblems(line, proof, memo.node);
   if (String(proof?.root) !== String(chain.eventsRoot)) {
     problems.push(`the receipt's root is not the eventsRoot batch ${line.batch} settled with`);
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { payerKeyHash } from "../core/eddsa.ts";
-import { domainOf } from "../core/event.ts";
+import { domainOf, genesisHead } from "../core/event.ts";
 import { addressToBigInt } from "../core/field.ts";
 import { splitHash } from "../core/split.ts";
 import { InMemoryChainView } from "./chain-state.ts";
@@ -32,7 +32,7 @@ export function chainViewFromSeed(seed: ChainSeed, K: number): InMemoryChainView
     view.setPayer(address, {
       keyHash: payerKeyHash(view.domain, address, pubKey),
       pubKey,
-      head: BigInt(p.head ?? "0"),
+      head: p.head === undefined ? genesisHead(view.domain) : BigInt(p.head),
       escrow: BigInt(p.escrow),
       pendingWithdrawal: BigInt(p.pendingWithdrawal ?? "0"),
     });

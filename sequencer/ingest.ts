@@ -280,7 +280,6 @@ export class Ingestor {
         fresh.length === 0
           ? null
           : this.runner.run({
-              domain: this.chain.domain,
               startHead: state.head,
               events: fresh.map((e) => e.event),
               signatures: fresh.map((e) => e.signature),
@@ -307,8 +306,9 @@ export class Ingestor {
         this.refuseRetiringKey(part, chain, fresh, result.signedWith);
         let prevHead = state.head;
         fresh.forEach((e, i) => {
-          const eventHash = result.hashes[i] as bigint;
+          // The event's hash is its payer's head after it (docs/protocol.md §2).
           const head = result.heads[i] as bigint;
+          const eventHash = head;
           const key = result.signedWith[i] as number;
           rows.push({
             ...e.event,

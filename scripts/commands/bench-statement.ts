@@ -148,7 +148,7 @@ export async function benchStatementCommand(o: BenchStatementOptions): Promise<v
       {},
     );
     const statement = await fetchStatement(sequencer.url, account);
-    const ctx = { domain: c.info.domain, params, accountId, settled };
+    const ctx = { params, accountId, settled };
     const memoized = timed(() => verifyStatement(statement, ctx));
     const alone = timed(() => statement.lines.flatMap((l) => lineProblems(l, ctx)));
     if (!memoized.value.verified || alone.value.length > 0) {

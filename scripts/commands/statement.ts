@@ -66,7 +66,7 @@ export async function statementCommand(o: StatementCommandOptions): Promise<Stat
     range,
   );
   const statement = await fetchStatement(o.sequencer, account, range);
-  const verdict = verifyStatement(statement, { domain: c.info.domain, params, accountId, settled });
+  const verdict = verifyStatement(statement, { params, accountId, settled });
   if (verdict.firstProblem) {
     const { where, what } = verdict.firstProblem;
     throw new RoyaltyError("STATEMENT_MISMATCH", `${where}: ${what}`, {

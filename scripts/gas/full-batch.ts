@@ -1,7 +1,7 @@
 import type { AssetState, BatchRequest, PayerState } from "../../core/batch.ts";
 import { buildBatch } from "../../core/batch.ts";
 import { publicKeyOf } from "../../core/eddsa.ts";
-import { domainOf, type RoyaltyEvent } from "../../core/event.ts";
+import { domainOf, genesisHead, type RoyaltyEvent } from "../../core/event.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import { batchCalldata, proofCalldata } from "../../prover/calldata.ts";
 import { proveBatch } from "../../prover/groth16.ts";
@@ -41,7 +41,7 @@ export async function fullBatchScenario(viem: Viem, params: CircuitParams, token
       state: {
         address: BigInt(wallet.account.address),
         pubKey: publicKeyOf(privateKey),
-        head: 0n,
+        head: genesisHead(domain),
       } as PayerState,
     });
   }
@@ -83,7 +83,7 @@ export async function fullBatchScenario(viem: Viem, params: CircuitParams, token
       events,
       payers: payers.map((p) => p.state),
       assets,
-      signatures: signLastHeads(domain, payers, events),
+      signatures: signLastHeads(payers, events),
     };
     const built = buildBatch(request);
     const proven = await proveBatch(artifactPaths(params), built);

@@ -1,6 +1,6 @@
 import { type Abi, type AbiEvent, decodeEventLog, type Log, type PublicClient } from "viem";
 import { RoyaltyError } from "../../core/errors.ts";
-import { domainOf, eventHash, type RoyaltyEvent } from "../../core/event.ts";
+import { domainOf, eventHash, genesisHead, type RoyaltyEvent } from "../../core/event.ts";
 import { eventsRoot } from "../../core/merkle.ts";
 import { type PublicData, publicSignals, unpackWords } from "../../core/packing.ts";
 import { type CircuitParams, loadParams, paramSetNames } from "../../core/params.ts";
@@ -161,7 +161,7 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
     const d = s.data;
     d.payers.forEach((payer, i) => {
       if (BigInt(payer) === 0n) return;
-      const previous = lastHead.get(payer.toLowerCase()) ?? 0n;
+      const previous = lastHead.get(payer.toLowerCase()) ?? genesisHead(domain);
       if (d.oldHeads[i] !== previous)
         reasons.push(
           `payer ${payer} starts at head ${d.oldHeads[i]}, its previous batch ended at ${previous}`,
@@ -183,7 +183,7 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
     }
     if (o.sequencer)
       reasons.push(
-        ...(await checkAgainstSequencer(o.sequencer, domain, s, params, publicData, (a) =>
+        ...(await checkAgainstSequencer(o.sequencer, s, params, publicData, (a) =>
           splitAt(a, s.at),
         )),
       );
@@ -208,7 +208,6 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
 /** Recomputes the batch from the sequencer's published events and compares with the settlement. */
 async function checkAgainstSequencer(
   url: string,
-  domainValue: bigint,
   s: Settlement,
   params: CircuitParams,
   settled: PublicData,
@@ -236,14 +235,20 @@ async function checkAgainstSequencer(
     ref: BigInt(e.ref),
   }));
   const reasons: string[] = [];
-  if (
-    eventsRoot(
-      params,
-      events.map((e) => eventHash(domainValue, e)),
-    ) !== settled.eventsRoot
-  ) {
+  // Each event's hash is its payer's head after it: chain every payer from its settled old head.
+  const heads = new Map(s.data.payers.map((p, i) => [BigInt(p), s.data.oldHeads[i] as bigint]));
+  const leaves = events.map((e) => {
+    const head = eventHash(heads.get(e.payer) ?? 0n, e);
+    heads.set(e.payer, head);
+    return head;
+  });
+  if (eventsRoot(params, leaves) !== settled.eventsRoot) {
     reasons.push("the published events do not hash to the settled events root");
   }
+  s.data.payers.forEach((p, i) => {
+    if (BigInt(p) !== 0n && heads.get(BigInt(p)) !== s.data.newHeads[i])
+      reasons.push(`the published events of payer ${p} do not end at its settled head`);
+  });
   const debits = new Map<bigint, bigint>();
   const credits = new Map<bigint, bigint>();
   for (const ev of events) {

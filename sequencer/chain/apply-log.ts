@@ -1,4 +1,5 @@
 import { decodeEventLog, type Log } from "viem";
+import { genesisHead } from "../../core/event.ts";
 import { unpackWords } from "../../core/packing.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import type { BatchCalldata } from "../../prover/calldata.ts";
@@ -61,7 +62,7 @@ export function applyLog(
       view.setPayer(addr(a.payer), {
         keyHash: a.keyHash as bigint,
         pubKey: [a.pubKeyX as bigint, a.pubKeyY as bigint],
-        head: 0n,
+        head: genesisHead(view.domain), // the contract stores it at registration
         escrow: 0n,
         pendingWithdrawal: 0n,
       });

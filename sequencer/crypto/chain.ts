@@ -1,11 +1,10 @@
 import type { PubKey, Signature } from "../../core/eddsa.ts";
 import type { RoyaltyEvent } from "../../core/event.ts";
 import { fastVerifyHeadSignature } from "../../core/fast/eddsa.ts";
-import { fastEventHash, fastNextHead } from "../../core/fast/event.ts";
+import { fastEventHash } from "../../core/fast/event.ts";
 
 /** One payer's new events of one request: extend its chain and check every signature given. */
 export interface ChainTask {
-  domain: bigint;
   startHead: bigint;
   events: readonly RoyaltyEvent[];
   /** per event: its signature over the head reached at that event, or null */
@@ -15,7 +14,7 @@ export interface ChainTask {
 }
 
 export interface ChainResult {
-  hashes: bigint[];
+  /** per event: its hash, which is its payer's head after it */
   heads: bigint[];
   /** index of the first event whose signature does not verify, -1 if all do */
   badSignature: number;
@@ -24,15 +23,12 @@ export interface ChainResult {
 }
 
 export function runChain(task: ChainTask): ChainResult {
-  const hashes: bigint[] = [];
   const heads: bigint[] = [];
   let head = task.startHead;
   let badSignature = -1;
   const signedWith: number[] = [];
   task.events.forEach((ev, i) => {
-    const h = fastEventHash(task.domain, ev);
-    head = fastNextHead(head, h);
-    hashes.push(h);
+    head = fastEventHash(head, ev);
     heads.push(head);
     const sig = task.signatures[i];
     let key = -1;
@@ -42,5 +38,5 @@ export function runChain(task: ChainTask): ChainResult {
     }
     signedWith.push(key);
   });
-  return { hashes, heads, badSignature, signedWith };
+  return { heads, badSignature, signedWith };
 }

@@ -17,7 +17,6 @@ export interface ChainRunner {
 
 // A task with no events: loads a worker's modules (tsx, the wasm field) without doing work.
 const EMPTY: ChainTask = {
-  domain: 0n,
   startHead: 0n,
   events: [],
   signatures: [],

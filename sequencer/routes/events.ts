@@ -70,6 +70,7 @@ export function eventRoutes(
         assetId: ev.assetId,
         amount: ev.amount,
         ref: ev.ref,
+        prevHead: ev.prevHead,
         eventHash: ev.eventHash,
         head: ev.head,
         status: ev.status,

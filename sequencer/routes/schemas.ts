@@ -75,7 +75,15 @@ const eventFields = {
   assetId: decimal,
   amount: decimal,
   ref: decimal,
-  eventHash: decimal,
+  prevHead: {
+    ...decimal,
+    description: "the payer's head before the event (absent for a rejected event)",
+  },
+  eventHash: {
+    ...decimal,
+    description:
+      "Poseidon(prevHead, payer, seq, assetId * 2^97 + amount, ref): the payer's head after the event and its leaf in the batch's events tree",
+  },
 };
 
 export const getEventSchema = {

@@ -147,6 +147,7 @@ export function stateRoutes(
         assetId: e.assetId,
         amount: e.amount,
         ref: e.ref,
+        prevHead: e.prevHead,
         eventHash: e.eventHash,
         leafIndex: e.leafIndex,
       })),

@@ -2,7 +2,10 @@ import type Database from "better-sqlite3";
 import type { EventRow } from "./sqlite.ts";
 import type { BatchIndex, BatchStatus, CreditQuery, IndexedCredit } from "./types.ts";
 
-type CreditRow = Pick<EventRow, "payer" | "seq" | "asset_id" | "amount" | "ref" | "event_hash"> & {
+type CreditRow = Pick<
+  EventRow,
+  "payer" | "seq" | "asset_id" | "amount" | "ref" | "prev_head" | "event_hash"
+> & {
   account_id: string;
   batch_id: number;
   leaf_index: number;
@@ -35,6 +38,7 @@ const toCredit = (r: CreditRow): IndexedCredit => {
     assetId: BigInt(r.asset_id),
     amount: BigInt(r.amount),
     ref: BigInt(r.ref),
+    prevHead: BigInt(r.prev_head),
     eventHash: BigInt(r.event_hash),
   };
 };
@@ -53,7 +57,7 @@ export class CreditIndex {
       db
         .prepare(
           `SELECT c.*, b.number, b.status, b.tx_hash, b.settled_at,
-             e.payer, e.seq, e.asset_id, e.amount, e.ref, e.event_hash
+             e.payer, e.seq, e.asset_id, e.amount, e.ref, e.prev_head, e.event_hash
            FROM credits c
            JOIN batches b ON b.id = c.batch_id
            JOIN events e ON e.batch = b.number AND e.leaf_index = c.leaf_index

@@ -16,6 +16,7 @@ export interface NewEvent {
   signature: Signature | null;
   /** key hash of the key the signature verified under (null for an unsigned event) */
   keyHash: bigint | null;
+  /** the event's hash: its payer's head after it (equal to `head`) */
   eventHash: bigint;
   /** the payer's head before this event and after it */
   prevHead: bigint;
@@ -25,7 +26,7 @@ export interface NewEvent {
 /** The fields an event is published with: what its hash commits to, and the hash. */
 export type EventFields = Pick<
   NewEvent,
-  "payer" | "seq" | "assetId" | "amount" | "ref" | "eventHash"
+  "payer" | "seq" | "assetId" | "amount" | "ref" | "prevHead" | "eventHash"
 >;
 
 export interface StoredEvent extends NewEvent {
@@ -159,7 +160,7 @@ export interface BatchRecord {
 export type BatchSummary = Omit<BatchRecord, "content" | "proof">;
 
 /** An event that can never settle, moved out of the payer's chain with a stable reason code. */
-export interface RejectedEvent extends EventFields {
+export interface RejectedEvent extends Omit<EventFields, "prevHead"> {
   head: bigint;
   reason: RejectReason;
   rejectedAt: number;

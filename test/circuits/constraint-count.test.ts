@@ -6,11 +6,12 @@ import { merkleRootConstraints } from "./counts.ts";
 /**
  * Constraint count of RoyaltyBatch(N, K, A, P, R) after circom --O2, every term measured:
  *
- *   per event   5P + A(2K+1) + shares(K) + 598
+ *   per event   5P + A(2K+1) + shares(K) + 325
  *               (P: payer selector, address mux, chain mux, head update, debit;
  *                A(2K+1): asset selector, id mux, bps mux (K-1), amount and share sums (K);
- *                598 = Poseidon(6) 354 + chain Poseidon(2) 240 + real flag, amount != 0,
- *                padding amount = 0, leaf gate)
+ *                325 = event hash Poseidon(5) 321, which is the new head and the leaf
+ *                (Poseidon(6) 354 + chain Poseidon(2) 240 before 2026-12-03), + real flag,
+ *                amount != 0, padding amount = 0, leaf gate)
  *   shares(K)   111 + 44(K-1)       (alpha 83 bits, beta < 10000 28, the amount's split; the
  *                                    amount itself has no range check (96 more before 2026-12-03); per share
  *                                    quotient 14, remainder < 10000 28, two products)
@@ -25,7 +26,7 @@ function expectedConstraints(p: CircuitParams): number {
   const shares = 111 + 44 * (p.K - 1);
   const poseidonOf = { 3: 261, 5: 321 } as Record<number, number>;
   const asset = (poseidonOf[p.K + 1] as number) + 17 * p.K + 7;
-  const perEvent = 5 * p.P + p.A * (2 * p.K + 1) + shares + 598;
+  const perEvent = 5 * p.P + p.A * (2 * p.K + 1) + shares + 325;
   return (
     p.N * perEvent +
     4520 * p.P +
@@ -37,20 +38,20 @@ function expectedConstraints(p: CircuitParams): number {
 
 describe("RoyaltyBatch constraint count", () => {
   it("should match the formula for every parameter set", () => {
-    expect(expectedConstraints(loadParams("test"))).toBe(13_485);
-    expect(expectedConstraints(loadParams("default"))).toBe(86_017);
-    expect(expectedConstraints(loadParams("large"))).toBe(322_417);
+    expect(expectedConstraints(loadParams("test"))).toBe(12_393);
+    expect(expectedConstraints(loadParams("default"))).toBe(68_545);
+    expect(expectedConstraints(loadParams("large"))).toBe(252_529);
   });
 
-  it("should compile the test set to exactly 13,485 constraints", async () => {
+  it("should compile the test set to exactly 12,393 constraints", async () => {
     const { constraints } = await ensureCircuit(loadParams("test"));
-    expect(constraints).toBe(13_485);
+    expect(constraints).toBe(12_393);
   });
 
-  it("should compile the default set to 86,017 constraints, at most 1,345 per event slot", async () => {
+  it("should compile the default set to 68,545 constraints, at most 1,072 per event slot", async () => {
     const params = loadParams("default");
     const { constraints } = await ensureCircuit(params);
-    expect(constraints).toBe(86_017);
-    expect(constraints / params.N).toBeLessThanOrEqual(1345);
+    expect(constraints).toBe(68_545);
+    expect(constraints / params.N).toBeLessThanOrEqual(1072);
   });
 });

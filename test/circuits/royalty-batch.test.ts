@@ -78,7 +78,7 @@ describe("RoyaltyBatch(test) on valid batches from the reference model", () => {
       amount: 12_345n * BigInt(i + 1),
       ref: 0n,
     }));
-    const heads = chainHeads(domain, 0n, events);
+    const heads = chainHeads(payer.state.head, events);
     const signed = new Map([
       [3, signHead(payer.privateKey, heads[2] as bigint)],
       [7, signHead(payer.privateKey, heads[6] as bigint)],
@@ -226,6 +226,23 @@ describe("RoyaltyBatch(test) rule 2: payer chains and signatures", () => {
     ).toBe(true);
   });
 
+  it("should reject an event moved to another asset with its amount shifted to keep the packed hash input", async () => {
+    // assetId * 2^97 + amount is one hash input: asset 1002 with amount x hashes like asset 1001
+    // with amount x + 2^97, so the head and the signature still match. The amount's range is
+    // what refuses it (2^97 > MAX_AMOUNT).
+    const built = build(request());
+    const slots = built.input.assetId as string[];
+    const e = (built.input.eventAsset as string[][]).findIndex((row) => row[1] === "1");
+    expect(BigInt(slots[1] as string) - BigInt(slots[0] as string)).toBe(1n);
+    let input = withInput(built.input, "eventAsset", (rows: string[][]) =>
+      rows.map((row, i) => (i === e ? ["1", "0"] : row)),
+    );
+    input = withInput(input, "eventAmount", (xs: string[]) =>
+      xs.map((x, i) => (i === e ? String(BigInt(x) + (1n << 97n)) : x)),
+    );
+    expect(await rejects(circuit, input)).toBe(true);
+  });
+
   it("should reject a payer's events in another order", async () => {
     const req = request();
     const built = build(req);
@@ -266,7 +283,7 @@ describe("RoyaltyBatch(test) rule 2: payer chains and signatures", () => {
     const req = sampleBatchRequest(circuit.params, { payers: 1, assets: 1, events: 3 });
     const built = build(req);
     // Signature over head 2 while the batch reaches head 3.
-    const heads = chainHeads(domain, 0n, req.events);
+    const heads = chainHeads(req.samplePayers[0]!.state.head, req.events);
     const sig = signHead(req.samplePayers[0]!.privateKey, heads[1] as bigint);
     let input = withInput(built.input, "sigR8x", (s) => [String(sig.R8[0]), ...s.slice(1)]);
     input = withInput(input, "sigR8y", (s) => [String(sig.R8[1]), ...s.slice(1)]);
@@ -419,7 +436,7 @@ describe("RoyaltyBatch(test) rule 6: eventsRoot", () => {
     const req = sampleBatchRequest(circuit.params, { events: 3 });
     const { built, witness } = await expectValid({
       ...req,
-      signatures: signLastHeads(domain, req.samplePayers, req.events),
+      signatures: signLastHeads(req.samplePayers, req.events),
     });
     expect(witness[1]).toBe(built.publicData.eventsRoot);
   });

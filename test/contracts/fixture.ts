@@ -2,7 +2,7 @@ import hre from "hardhat";
 import type { AssetState, BatchRequest, PayerState } from "../../core/batch.ts";
 import { buildBatch } from "../../core/batch.ts";
 import { publicKeyOf } from "../../core/eddsa.ts";
-import { domainOf, type RoyaltyEvent } from "../../core/event.ts";
+import { domainOf, genesisHead, type RoyaltyEvent } from "../../core/event.ts";
 import { type CircuitParams, loadParams } from "../../core/params.ts";
 import { batchCalldata, proofCalldata } from "../../prover/calldata.ts";
 import { proveBatch } from "../../prover/groth16.ts";
@@ -103,7 +103,7 @@ export async function deployScenario(
     { assetId: 1001n, split: { recipients: [1n, 2n], bps: [7000, 3000] } },
     { assetId: 1002n, split: { recipients: [3n, 1n], bps: [5001, 4999] } },
   ];
-  const heads = new Map<string, bigint>(payers.map((p) => [p.address, 0n]));
+  const heads = new Map<string, bigint>(payers.map((p) => [p.address, genesisHead(domain)]));
 
   /** Builds a batch of `events` against the given (or current) heads and proves it. */
   async function proveEvents(
@@ -114,7 +114,7 @@ export async function deployScenario(
     const payerStates: PayerState[] = payers.map((p) => ({
       address: BigInt(p.address),
       pubKey: publicKeyOf(p.privateKey),
-      head: h.get(p.address) ?? 0n,
+      head: h.get(p.address) ?? genesisHead(domain),
     }));
     const samplePayers = payers.map((p, i) => ({
       privateKey: p.privateKey,
@@ -126,7 +126,7 @@ export async function deployScenario(
       events,
       payers: payerStates,
       assets: overrides.assets ?? assets,
-      signatures: signLastHeads(domain, samplePayers, events),
+      signatures: signLastHeads(samplePayers, events),
     };
     const built = buildBatch(request);
     const proven = await proveBatch(setup.artifacts, built);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { payerKeyHash, publicKeyOf } from "../../core/eddsa.ts";
-import { domainOf } from "../../core/event.ts";
+import { domainOf, genesisHead } from "../../core/event.ts";
 import { computeShares, splitHash } from "../../core/split.ts";
 import { samplePrivateKey } from "../../prover/sample-batch.ts";
 import { deployScenario, increaseTime, params, prepare } from "./fixture.ts";
@@ -38,6 +38,12 @@ describe("RoyaltyRollup registration", () => {
       expect(await s.rollup.read.splitHashOf([asset.assetId])).toBe(
         splitHash(asset.assetId, asset.split, params.K),
       );
+    }
+  });
+
+  it("should start every payer's chain at the genesis head, the domain", async () => {
+    for (const payer of s.payers) {
+      expect((await s.rollup.read.payers([payer.address]))[1]).toBe(genesisHead(s.domain));
     }
   });
 
@@ -224,6 +230,14 @@ describe("RoyaltyRollup.settleBatch", () => {
     await expect(s.rollup.write.settleBatch([2n, stale.calldata, stale.proof])).rejects.toThrow(
       /RoyaltyRollup__StalePayerHead/,
     );
+    // A chain signed for another deployment starts at that deployment's genesis head: its proof
+    // is valid, and it still never settles here.
+    const elsewhere = await s.proveEvents([s.event(a, 1n, 1001n, 5n)], {
+      heads: new Map([[a.address, genesisHead(domainOf(s.chainId + 1n, s.rollup.address))]]),
+    });
+    await expect(
+      s.rollup.write.settleBatch([2n, elsewhere.calldata, elsewhere.proof]),
+    ).rejects.toThrow(/RoyaltyRollup__StalePayerHead/);
   });
 
   it("should reject a batch proven against a split that is not the registered one", async () => {

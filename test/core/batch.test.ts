@@ -7,6 +7,7 @@ import {
   computeShares,
   decodePublicSignals,
   domainOf,
+  genesisHead,
   loadParams,
   MAX_AMOUNT,
   type PayerState,
@@ -46,13 +47,14 @@ const ev = (
 });
 
 // Payer "lo" settled two events in an earlier batch, so its chain starts from a non-zero head.
-const LO_HEAD = chainHeads(domain, 0n, [
+const GENESIS = genesisHead(domain);
+const LO_HEAD = chainHeads(GENESIS, [
   ev(ADDR_LO, 1n, 5n, 700n),
   ev(ADDR_LO, 2n, 5n, 800n),
 ])[1] as bigint;
 
 const payers: PayerState[] = [
-  { address: ADDR_HI, pubKey: PUB_HI, head: 0n },
+  { address: ADDR_HI, pubKey: PUB_HI, head: GENESIS },
   { address: ADDR_LO, pubKey: PUB_LO, head: LO_HEAD },
 ];
 // Asset 900 lists recipient 30 first (it takes the remainder); asset 5 uses the 1/9999 edge.
@@ -68,8 +70,8 @@ const events: RoyaltyEvent[] = [
   ev(ADDR_LO, 4n, 900n, 1n),
 ];
 const eventsOf = (payer: bigint, list = events) => list.filter((e) => e.payer === payer);
-const headsHi = chainHeads(domain, 0n, eventsOf(ADDR_HI));
-const headsLo = chainHeads(domain, LO_HEAD, eventsOf(ADDR_LO));
+const headsHi = chainHeads(GENESIS, eventsOf(ADDR_HI));
+const headsLo = chainHeads(LO_HEAD, eventsOf(ADDR_LO));
 const lastHi = headsHi.at(-1) as bigint;
 const lastLo = headsLo.at(-1) as bigint;
 
@@ -88,8 +90,9 @@ const request = (over: Partial<BatchRequest> = {}): BatchRequest => ({
   ...over,
 });
 
-const refEventHash = (e: RoyaltyEvent) =>
-  refHash([domain, e.payer, e.seq, e.assetId, e.amount, e.ref]);
+/** Poseidon(prevHead, payer, seq, assetId * 2^97 + amount, ref), by hand. */
+const refEventHash = (prev: bigint, e: RoyaltyEvent) =>
+  refHash([prev, e.payer, e.seq, e.assetId * 2n ** 97n + e.amount, e.ref]);
 const refSplitHash = (a: AssetState) =>
   refHash([
     a.assetId,
@@ -143,7 +146,7 @@ describe("buildBatch", () => {
   });
 
   it("should set each payer's old head, new head and key hash in its slot", () => {
-    expect(pd.oldHead).toEqual([LO_HEAD, 0n]);
+    expect(pd.oldHead).toEqual([LO_HEAD, GENESIS]);
     expect(pd.newHead).toEqual([lastLo, lastHi]);
     expect(pd.keyHash).toEqual([
       refHash([domain, ADDR_LO, PUB_LO[0], PUB_LO[1]]),
@@ -155,8 +158,8 @@ describe("buildBatch", () => {
   it("should record every event's payer head after it, in batch order", () => {
     expect(built.heads).toEqual([headsHi[0], headsLo[0], headsHi[1], headsLo[1]]);
     // The chain recomputed by hand for payer "hi".
-    const h1 = refHash([0n, refEventHash(events[0] as RoyaltyEvent)]);
-    expect(built.heads[2]).toBe(refHash([h1, refEventHash(events[2] as RoyaltyEvent)]));
+    const h1 = refEventHash(GENESIS, events[0] as RoyaltyEvent);
+    expect(built.heads[2]).toBe(refEventHash(h1, events[2] as RoyaltyEvent));
   });
 
   it("should set each asset's split hash in its slot", () => {
@@ -166,8 +169,16 @@ describe("buildBatch", () => {
     ]);
   });
 
-  it("should use the event hashes as leaves and root them in a Poseidon tree", () => {
-    const leaves = events.map(refEventHash);
+  it("should use the event hashes (each the payer's head after it) as leaves, in a Poseidon tree", () => {
+    const hi1 = refEventHash(GENESIS, events[0] as RoyaltyEvent);
+    const lo1 = refEventHash(LO_HEAD, events[1] as RoyaltyEvent);
+    const leaves = [
+      hi1,
+      lo1,
+      refEventHash(hi1, events[2] as RoyaltyEvent),
+      refEventHash(lo1, events[3] as RoyaltyEvent),
+    ];
+    expect(built.heads).toEqual(leaves);
     expect(built.leaves).toEqual(leaves);
     // N = 4 <= arity 16: one level, leaves past N are 0.
     expect(pd.eventsRoot).toBe(refHash([...leaves, ...Array<bigint>(16 - leaves.length).fill(0n)]));
@@ -224,7 +235,7 @@ describe("buildBatch", () => {
 
   describe("with empty slots", () => {
     const one = ev(ADDR_HI, 1n, 5n, 12345n);
-    const head = chainHeads(domain, 0n, [one])[0] as bigint;
+    const head = chainHeads(GENESIS, [one])[0] as bigint;
     const small = buildBatch(
       request({ events: [one], signatures: new Map([[ADDR_HI, signHead(KEY_HI, head)]]) }),
     );
@@ -234,7 +245,7 @@ describe("buildBatch", () => {
       expect(small.payerSlots).toEqual([ADDR_HI, 0n]);
       expect(small.assetSlots).toEqual([5n, 0n]);
       expect(spd.keyHash).toEqual([refHash([domain, ADDR_HI, PUB_HI[0], PUB_HI[1]]), 0n]);
-      expect(spd.oldHead).toEqual([0n, 0n]);
+      expect(spd.oldHead).toEqual([GENESIS, 0n]);
       expect(spd.newHead).toEqual([head, 0n]);
       expect(spd.debits).toEqual([12345n, 0n]);
       expect(spd.splitHash).toEqual([refSplitHash(assets[1] as AssetState), 0n]);
@@ -245,7 +256,7 @@ describe("buildBatch", () => {
     });
 
     it("should pad leaves with 0 and the root over them", () => {
-      const leaf = refEventHash(one);
+      const leaf = refEventHash(GENESIS, one);
       expect(small.leaves).toEqual([leaf, 0n, 0n, 0n]);
       expect(spd.eventsRoot).toBe(refHash([leaf, ...Array<bigint>(15).fill(0n)]));
     });
@@ -308,7 +319,7 @@ describe("buildBatch", () => {
         buildBatch(
           request({
             events: [events[0] as RoyaltyEvent, events[1] as RoyaltyEvent, ev(ADDR_3, 1n, 5n, 1n)],
-            payers: [...payers, { address: ADDR_3, pubKey: PUB_HI, head: 0n }],
+            payers: [...payers, { address: ADDR_3, pubKey: PUB_HI, head: GENESIS }],
           }),
         ),
       "BATCH_OVERFLOW",

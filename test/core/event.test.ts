@@ -2,11 +2,12 @@ import fc from "fast-check";
 import { keccak256, toBytes } from "viem";
 import { describe, expect, it } from "vitest";
 import {
+  assetAmount,
   chainHeads,
   domainOf,
   eventHash,
+  genesisHead,
   MAX_AMOUNT,
-  nextHead,
   type RoyaltyEvent,
   refOf,
   SNARK_FIELD,
@@ -30,7 +31,7 @@ const eventArb: fc.Arbitrary<RoyaltyEvent> = fc.record({
   payer: fc.bigInt({ min: 1n, max: (1n << 160n) - 1n }),
   seq: fc.bigInt({ min: 1n, max: (1n << 64n) - 1n }),
   assetId: fc.bigInt({ min: 1n, max: (1n << 64n) - 1n }),
-  amount: fc.bigInt({ min: 1n, max: (1n << 96n) - 1n }),
+  amount: fc.bigInt({ min: 1n, max: MAX_AMOUNT }),
   ref: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: SNARK_FIELD - 1n })),
 });
 const fieldArb = fc.bigInt({ min: 0n, max: SNARK_FIELD - 1n });
@@ -76,23 +77,30 @@ describe("domainOf", () => {
   });
 });
 
+/** The hand-written reference: Poseidon(prev, payer, seq, assetId * 2^97 + amount, ref). */
+const refEventHash = (prev: bigint, ev: RoyaltyEvent) =>
+  refHash([prev, ev.payer, ev.seq, ev.assetId * 2n ** 97n + ev.amount, ev.ref]);
+
+describe("genesisHead", () => {
+  it("should be the domain: every chain starts bound to one deployment", () => {
+    expect(genesisHead(DOMAIN)).toBe(DOMAIN);
+    expect(genesisHead(domainOf(1n, ROLLUP))).not.toBe(genesisHead(DOMAIN));
+  });
+});
+
 describe("eventHash", () => {
-  it("should equal Poseidon(domain, payer, seq, assetId, amount, ref)", () => {
+  it("should equal Poseidon(prevHead, payer, seq, assetId * 2^97 + amount, ref)", () => {
     const ev = event({ ref: 123456789n });
-    expect(eventHash(DOMAIN, ev)).toBe(
-      refHash([DOMAIN, ev.payer, ev.seq, ev.assetId, ev.amount, ev.ref]),
-    );
+    expect(eventHash(DOMAIN, ev)).toBe(refEventHash(DOMAIN, ev));
     fc.assert(
-      fc.property(fieldArb, eventArb, (domain, ev) => {
-        expect(eventHash(domain, ev)).toBe(
-          refHash([domain, ev.payer, ev.seq, ev.assetId, ev.amount, ev.ref]),
-        );
+      fc.property(fieldArb, eventArb, (prev, ev) => {
+        expect(eventHash(prev, ev)).toBe(refEventHash(prev, ev));
       }),
       { numRuns: 200 },
     );
   });
 
-  it("should change when any field or the domain changes", () => {
+  it("should change when any field or the previous head changes", () => {
     const base = event();
     const h = eventHash(DOMAIN, base);
     const changed: RoyaltyEvent[] = [
@@ -104,50 +112,50 @@ describe("eventHash", () => {
     ];
     for (const ev of changed) expect(eventHash(DOMAIN, ev)).not.toBe(h);
     expect(eventHash(domainOf(1n, ROLLUP), base)).not.toBe(h);
+    expect(eventHash(h, base)).not.toBe(h);
   });
-});
 
-describe("nextHead", () => {
-  it("should equal Poseidon(previous head, event hash)", () => {
+  it("should pack assetId and amount injectively at the edges of their ranges", () => {
+    // One more unit of amount never reads as one more asset: amount stays below 2^97.
+    const top = event({ assetId: 7n, amount: MAX_AMOUNT });
+    const next = event({ assetId: 8n, amount: 1n });
+    expect(assetAmount(top)).toBeLessThan(assetAmount(next));
+    expect(assetAmount(event({ assetId: (1n << 64n) - 1n, amount: MAX_AMOUNT }))).toBeLessThan(
+      SNARK_FIELD,
+    );
     fc.assert(
-      fc.property(fieldArb, fieldArb, (prev, h) => {
-        expect(nextHead(prev, h)).toBe(refHash([prev, h]));
+      fc.property(eventArb, eventArb, (a, b) => {
+        if (a.assetId !== b.assetId || a.amount !== b.amount)
+          expect(assetAmount(a)).not.toBe(assetAmount(b));
       }),
       { numRuns: 200 },
     );
   });
-
-  it("should not be symmetric in its arguments", () => {
-    expect(nextHead(1n, 2n)).not.toBe(nextHead(2n, 1n));
-  });
 });
 
 describe("chainHeads", () => {
-  it("should return every intermediate head from head_0 = 0", () => {
+  it("should return every intermediate head from the genesis head, each the event's hash", () => {
     const events = [1n, 2n, 3n].map((seq) => event({ seq, amount: 10n * seq }));
-    const hashes = events.map((ev) =>
-      refHash([DOMAIN, ev.payer, ev.seq, ev.assetId, ev.amount, ev.ref]),
-    );
-    const h1 = refHash([0n, hashes[0] as bigint]);
-    const h2 = refHash([h1, hashes[1] as bigint]);
-    const h3 = refHash([h2, hashes[2] as bigint]);
-    expect(chainHeads(DOMAIN, 0n, events)).toEqual([h1, h2, h3]);
+    const h1 = refEventHash(DOMAIN, events[0] as RoyaltyEvent);
+    const h2 = refEventHash(h1, events[1] as RoyaltyEvent);
+    const h3 = refEventHash(h2, events[2] as RoyaltyEvent);
+    expect(chainHeads(genesisHead(DOMAIN), events)).toEqual([h1, h2, h3]);
   });
 
   it("should continue from a settled head", () => {
     const all = [1n, 2n, 3n, 4n].map((seq) => event({ seq }));
-    const heads = chainHeads(DOMAIN, 0n, all);
-    expect(chainHeads(DOMAIN, heads[1] as bigint, all.slice(2))).toEqual(heads.slice(2));
+    const heads = chainHeads(DOMAIN, all);
+    expect(chainHeads(heads[1] as bigint, all.slice(2))).toEqual(heads.slice(2));
   });
 
   it("should return nothing for no events", () => {
-    expect(chainHeads(DOMAIN, 5n, [])).toEqual([]);
+    expect(chainHeads(5n, [])).toEqual([]);
   });
 
   it("should commit to the order of events", () => {
     const a = event({ seq: 1n });
     const b = event({ seq: 2n });
-    expect(chainHeads(DOMAIN, 0n, [a, b])[1]).not.toBe(chainHeads(DOMAIN, 0n, [b, a])[1]);
+    expect(chainHeads(DOMAIN, [a, b])[1]).not.toBe(chainHeads(DOMAIN, [b, a])[1]);
   });
 });
 

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildBatch } from "../../core/batch.ts";
 import { signHead } from "../../core/eddsa.ts";
-import { eventHash, nextHead } from "../../core/event.ts";
+import { eventHash } from "../../core/event.ts";
 import { verifyEventProof } from "../../core/merkle.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import { Batcher } from "../../sequencer/batcher.ts";
@@ -13,7 +13,7 @@ import type { Metrics } from "../../sequencer/metrics.ts";
 import { BatchLifecycle } from "../../sequencer/pipeline/lifecycle.ts";
 import type { NewEvent, PayerAdvance } from "../../sequencer/store/types.ts";
 import {
-  DOMAIN,
+  GENESIS,
   get,
   makeEvents,
   post,
@@ -89,13 +89,13 @@ function appendInterleaved(
     const stored = server.store.payerState(address);
     const st = state.get(address) ?? {
       seq: stored?.nextSeq ?? 1n,
-      head: stored?.head ?? 0n,
+      head: stored?.head ?? GENESIS,
       debit: 0n,
     };
     const amount = r.amount ?? 100n;
     const ev = { payer: BigInt(address), seq: st.seq, assetId: r.assetId, amount, ref: 0n };
-    const hash = eventHash(DOMAIN, ev);
-    const head = nextHead(st.head, hash);
+    const head = eventHash(st.head, ev);
+    const hash = head;
     const row: NewEvent = {
       payer: address,
       seq: st.seq,
@@ -257,7 +257,7 @@ describe("Batcher", () => {
     });
     expect(s.store.payerState(p4.address)).toMatchObject({
       nextSeq: 1n,
-      head: 0n,
+      head: GENESIS,
       pendingDebits: 0n,
     });
   });
@@ -454,7 +454,11 @@ describe("Batcher", () => {
         amount: e.amount,
         ref: e.ref,
       })),
-      payers: s.payers.map((p) => ({ address: BigInt(p.address), pubKey: p.pubKey, head: 0n })),
+      payers: s.payers.map((p) => ({
+        address: BigInt(p.address),
+        pubKey: p.pubKey,
+        head: GENESIS,
+      })),
       assets: [1n, 2n].map((a) => ({ assetId: a, split: s.chain.asset(a)!.split })),
       signatures: new Map(
         s.payers.map((p) => [

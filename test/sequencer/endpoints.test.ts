@@ -1,11 +1,11 @@
 // Read endpoints, health, metrics and the error format of unknown routes and bad parameters.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { get, makeEvents, post, startServer, type TestServer } from "./helpers.ts";
+import { GENESIS, get, makeEvents, post, startServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
 beforeAll(async () => {
   s = await startServer({ payers: 1 });
-  const { events } = makeEvents(s.payers[0]!, { seq: 1n, head: 0n }, [
+  const { events } = makeEvents(s.payers[0]!, { seq: 1n, head: GENESIS }, [
     { assetId: 1n, amount: 10n },
     { assetId: 1n, amount: 20n },
   ]);

@@ -10,7 +10,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { type PubKey, payerKeyHash, publicKeyOf, signHead } from "../../core/eddsa.ts";
-import { domainOf, eventHash, nextHead, type RoyaltyEvent } from "../../core/event.ts";
+import { domainOf, eventHash, genesisHead, type RoyaltyEvent } from "../../core/event.ts";
 import { bigIntToAddress } from "../../core/field.ts";
 import { type CircuitParams, loadParams } from "../../core/params.ts";
 import { splitHash } from "../../core/split.ts";
@@ -24,6 +24,8 @@ import { SqliteStore } from "../../sequencer/store/sqlite.ts";
 export const CHAIN_ID = 31337n;
 export const ROLLUP = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 export const DOMAIN = domainOf(CHAIN_ID, ROLLUP);
+/** Every payer's first head (the contract stores it at registration). */
+export const GENESIS = genesisHead(DOMAIN);
 
 export interface TestPayer {
   address: string;
@@ -67,7 +69,7 @@ export function seedChain(
     chain.setPayer(address, {
       keyHash: payerKeyHash(DOMAIN, address, p.pubKey),
       pubKey: p.pubKey,
-      head: 0n,
+      head: GENESIS,
       escrow,
       pendingWithdrawal: 0n,
     });
@@ -156,7 +158,7 @@ export function makeEvents(
       amount: it.amount,
       ref: it.ref ?? 0n,
     };
-    head = nextHead(head, eventHash(DOMAIN, ev));
+    head = eventHash(head, ev);
     heads.push(head);
     const wire: WireEvent = {
       payer: payer.address,
