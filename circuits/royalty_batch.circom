@@ -1,14 +1,11 @@
 pragma circom 2.2.0;
 
-include "circomlib/circuits/bitify.circom";
-include "circomlib/circuits/comparators.circom";
-include "circomlib/circuits/poseidon.circom";
 include "lib/asset_slot.circom";
-include "lib/event_shares.circom";
+include "lib/batch_totals.circom";
+include "lib/event_slot.circom";
 include "lib/merkle_root.circom";
 include "lib/payer_slot.circom";
-include "lib/public_packing.circom";
-include "lib/selector.circom";
+include "lib/routing.circom";
 
 // RoyaltyBatch(N, K, A, P, R): one batch of royalty events, proven correct (DESIGN §5).
 //
@@ -40,10 +37,11 @@ include "lib/selector.circom";
 //   eventPayer[N][P], eventAsset[N][A]          one-hot slot selectors; all 0 = padding
 //   eventSeq[N], eventAmount[N], eventRef[N]    the event fields not given by the selectors
 //
-// Phases: (1) per event: selectors, amount range, shares, event hash (= new head and leaf);
-// (2) per payer slot: key opening, signature over the final head; (3) per asset slot: split
-// opening and rules; (4) routing of each split entry's total to its recipient slot; (5) debits,
-// credits, conservation, packing; (6) the events tree.
+// Phases, each a template of circuits/lib/ tested on its own: (1) EventSlot per event:
+// selectors, amount range, shares, event hash (= new head and leaf); (2) PayerSlot: key
+// opening, signature over the final head; (3) AssetSlot: split opening and rules; (4) Routing of
+// each split entry's total to its recipient slot; (5) BatchTotals: conservation, packing;
+// (6) MerkleRoot: the events tree. This file only wires them and sums their per-event terms.
 //
 // Rules (DESIGN §5): 1 amount range and slot membership, 2 payer chains and signatures, 3 split
 // openings, 4 exact shares, 5 debits/credits/conservation, 6 eventsRoot.
@@ -87,24 +85,10 @@ template RoyaltyBatch(N, K, A, P, R) {
     signal input eventAmount[N];
     signal input eventRef[N];
 
-    // ---- (1) events ----
-    component payerSel[N];
-    component assetSel[N];
-    signal isReal[N];
-    signal payerTerm[N][P];
-    signal assetTerm[N][A];
-    signal bpsTerm[N][A][K];
-    signal eventBps[N][K];
-    signal amountInverse[N];
-    component shares[N];
-    component eventHasher[N];
-    signal prevTerm[N][P];
+    // ---- (1) events: each slot checked and hashed by EventSlot, its terms summed here ----
+    component events[N];
     signal running[N + 1][P];
     signal leaf[N];
-    signal debitTerm[N][P];
-    signal amountTerm[N][A];
-    signal shareTerm[N][A][K];
-
     for (var p = 0; p < P; p++) running[0][p] <== oldHead[p];
 
     var payerEvents[P];
@@ -120,81 +104,32 @@ template RoyaltyBatch(N, K, A, P, R) {
     }
 
     for (var e = 0; e < N; e++) {
-        // Rule 1: a real event sits in exactly one payer slot and one asset slot.
-        payerSel[e] = Selector(P);
-        for (var p = 0; p < P; p++) payerSel[e].in[p] <== eventPayer[e][p];
-        isReal[e] <== payerSel[e].sum;
-        isReal[e] * (isReal[e] - 1) === 0;
-        assetSel[e] = Selector(A);
-        for (var a = 0; a < A; a++) assetSel[e].in[a] <== eventAsset[e][a];
-        assetSel[e].sum === isReal[e];
-
-        var payer = 0;
+        events[e] = EventSlot(P, A, K);
         for (var p = 0; p < P; p++) {
-            payerTerm[e][p] <== eventPayer[e][p] * payerAddress[p];
-            payer += payerTerm[e][p];
+            events[e].payer[p] <== eventPayer[e][p];
+            events[e].payerAddress[p] <== payerAddress[p];
+            events[e].headBefore[p] <== running[e][p];
+        }
+        for (var a = 0; a < A; a++) {
+            events[e].asset[a] <== eventAsset[e][a];
+            events[e].assetId[a] <== assetId[a];
+            for (var k = 0; k < K; k++) events[e].splitBps[a][k] <== splitBps[a][k];
+        }
+        events[e].seq <== eventSeq[e];
+        events[e].amount <== eventAmount[e];
+        events[e].ref <== eventRef[e];
+
+        for (var p = 0; p < P; p++) {
+            running[e + 1][p] <== events[e].headAfter[p];
             payerEvents[p] += eventPayer[e][p];
+            debit[p] += events[e].debit[p];
         }
-        var asset = 0;
         for (var a = 0; a < A; a++) {
-            assetTerm[e][a] <== eventAsset[e][a] * assetId[a];
-            asset += assetTerm[e][a];
             assetEvents[a] += eventAsset[e][a];
+            assetAmount[a] += events[e].assetAmount[a];
+            for (var k = 1; k < K; k++) assetShare[a][k] += events[e].assetShare[a][k];
         }
-        eventBps[e][0] <== 0;
-        for (var k = 1; k < K; k++) {
-            var b = 0;
-            for (var a = 0; a < A; a++) {
-                bpsTerm[e][a][k] <== eventAsset[e][a] * splitBps[a][k];
-                b += bpsTerm[e][a][k];
-            }
-            eventBps[e][k] <== b;
-        }
-
-        // Rule 1: 0 < amount for real events, amount = 0 for padding; amount < 10000 * 2^83 in EventShares.
-        amountInverse[e] <-- eventAmount[e] != 0 ? 1 / eventAmount[e] : 0;
-        eventAmount[e] * amountInverse[e] === isReal[e];
-        (1 - isReal[e]) * eventAmount[e] === 0;
-
-        // Rule 4: exact shares.
-        shares[e] = EventShares(K);
-        shares[e].amount <== eventAmount[e];
-        for (var k = 0; k < K; k++) shares[e].bps[k] <== eventBps[e][k];
-
-        // Rule 2: one hash per event extends its payer's chain; the hash is the new head and the
-        // leaf. assetId * 2^97 + amount is injective: amount < 10000 * 2^83 (EventShares) and
-        // assetId < 2^64 (the contract's type, opened through splitHash).
-        var prev = 0;
-        for (var p = 0; p < P; p++) {
-            prevTerm[e][p] <== eventPayer[e][p] * running[e][p];
-            prev += prevTerm[e][p];
-        }
-        eventHasher[e] = Poseidon(5);
-        eventHasher[e].inputs[0] <== prev;
-        eventHasher[e].inputs[1] <== payer;
-        eventHasher[e].inputs[2] <== eventSeq[e];
-        eventHasher[e].inputs[3] <== asset * 158456325028528675187087900672 + eventAmount[e]; // 2^97
-        eventHasher[e].inputs[4] <== eventRef[e];
-        for (var p = 0; p < P; p++) {
-            running[e + 1][p] <== running[e][p] + eventPayer[e][p] * (eventHasher[e].out - running[e][p]);
-        }
-
-        // Rule 6: padding contributes a 0 leaf.
-        leaf[e] <== isReal[e] * eventHasher[e].out;
-
-        // Rule 5: accumulate debits per payer and shares per (asset, entry).
-        for (var p = 0; p < P; p++) {
-            debitTerm[e][p] <== eventPayer[e][p] * eventAmount[e];
-            debit[p] += debitTerm[e][p];
-        }
-        for (var a = 0; a < A; a++) {
-            amountTerm[e][a] <== eventAsset[e][a] * eventAmount[e];
-            assetAmount[a] += amountTerm[e][a];
-            for (var k = 1; k < K; k++) {
-                shareTerm[e][a][k] <== eventAsset[e][a] * shares[e].share[k];
-                assetShare[a][k] += shareTerm[e][a][k];
-            }
-        }
+        leaf[e] <== events[e].leaf;
     }
 
     // ---- (2) payer slots ----
@@ -229,16 +164,7 @@ template RoyaltyBatch(N, K, A, P, R) {
     }
 
     // ---- (4) routing: each entry with a recipient pays exactly one recipient slot with its id ----
-    component recipientBits[R];
-    for (var r = 0; r < R; r++) {
-        recipientBits[r] = Num2Bits(32);
-        recipientBits[r].in <== recipientId[r];
-    }
-    component routeSel[A][K];
-    signal routeId[A][K][R];
-    signal routeCredit[A][K][R];
-    var credit[R];
-    for (var r = 0; r < R; r++) credit[r] = 0;
+    component routing = Routing(A, K, R);
     for (var a = 0; a < A; a++) {
         for (var k = 0; k < K; k++) {
             // entry total: recipient 0 takes the asset's amounts minus the others' shares
@@ -247,34 +173,22 @@ template RoyaltyBatch(N, K, A, P, R) {
                 total = assetAmount[a];
                 for (var j = 1; j < K; j++) total -= assetShare[a][j];
             }
-            routeSel[a][k] = Selector(R);
-            var id = 0;
-            for (var r = 0; r < R; r++) {
-                routeSel[a][k].in[r] <== route[a][k][r];
-                routeId[a][k][r] <== route[a][k][r] * recipientId[r];
-                id += routeId[a][k][r];
-                routeCredit[a][k][r] <== route[a][k][r] * total;
-                credit[r] += routeCredit[a][k][r];
-            }
-            routeSel[a][k].sum === 1 - assets[a].recipientEmpty[k];
-            id === splitRecipient[a][k];
+            routing.entryTotal[a][k] <== total;
+            routing.recipient[a][k] <== splitRecipient[a][k];
+            routing.recipientEmpty[a][k] <== assets[a].recipientEmpty[k];
+            for (var r = 0; r < R; r++) routing.route[a][k][r] <== route[a][k][r];
         }
     }
+    for (var r = 0; r < R; r++) routing.recipientId[r] <== recipientId[r];
 
     // ---- (5) conservation and packing ----
-    var debitSum = 0;
-    var creditSum = 0;
-    for (var p = 0; p < P; p++) debitSum += debit[p];
-    for (var r = 0; r < R; r++) creditSum += credit[r];
-    creditSum === debitSum;
-
-    component pack = PackPublic(P, R, TOTAL_BITS);
-    for (var p = 0; p < P; p++) pack.debit[p] <== debit[p];
+    component totals = BatchTotals(P, R, TOTAL_BITS);
+    for (var p = 0; p < P; p++) totals.debit[p] <== debit[p];
     for (var r = 0; r < R; r++) {
-        pack.credit[r] <== credit[r];
-        pack.recipientId[r] <== recipientId[r];
+        totals.credit[r] <== routing.credit[r];
+        totals.recipientId[r] <== recipientId[r];
     }
-    for (var w = 0; w < packedWordCount(P, R, TOTAL_BITS); w++) packed[w] <== pack.words[w];
+    for (var w = 0; w < packedWordCount(P, R, TOTAL_BITS); w++) packed[w] <== totals.words[w];
 
     // ---- (6) events tree ----
     component tree = MerkleRoot(N, TREE_ARITY);

@@ -1,0 +1,113 @@
+pragma circom 2.2.0;
+
+include "circomlib/circuits/poseidon.circom";
+include "event_shares.circom";
+include "selector.circom";
+
+// EventSlot(P, A, K): one event slot of the batch (rules 1, 2, 4 and its leaf for rule 6).
+//
+// A real event selects exactly one payer slot and one asset slot (one-hot `payer`, `asset`); a
+// padding slot selects none and has amount 0. For a real event:
+//   - 0 < amount < 10000 * 2^83 (the amount's split in EventShares bounds it);
+//   - its shares follow the selected asset's split exactly (EventShares);
+//   - its hash Poseidon(prevHead, payer address, seq, assetId * 2^97 + amount, ref), with
+//     prevHead the selected payer's head before it, is that payer's head after it and the leaf.
+//     The packing is injective: amount < 2^97 here, assetId < 2^64 (the contract's type, opened
+//     through the split hash by AssetSlot).
+// Every other payer's head passes through unchanged; a padding slot's leaf is 0.
+//
+// Outputs for the batch's sums (the caller adds them up: additions cost nothing):
+//   debit[p]          amount if the event is payer p's, else 0
+//   assetAmount[a]    amount if the event is asset a's, else 0
+//   assetShare[a][k]  share k (k >= 1) if the event is asset a's, else 0; share 0 is the
+//                     asset's amount minus the others, so the caller derives it from the sums
+//
+// Not enforced here: that the selected slots are in use (PayerSlot, AssetSlot: an empty slot has
+// no events), that the payer's last head is signed (PayerSlot), bps <= 10000 (AssetSlot).
+template EventSlot(P, A, K) {
+    signal input payer[P];
+    signal input asset[A];
+    signal input seq;
+    signal input amount;
+    signal input ref;
+    signal input payerAddress[P];
+    signal input assetId[A];
+    signal input splitBps[A][K];
+    signal input headBefore[P];
+
+    signal output isReal;
+    signal output headAfter[P];
+    signal output leaf;
+    signal output debit[P];
+    signal output assetAmount[A];
+    signal output assetShare[A][K];
+
+    // Rule 1: a real event sits in exactly one payer slot and one asset slot.
+    component payerSel = Selector(P);
+    for (var p = 0; p < P; p++) payerSel.in[p] <== payer[p];
+    isReal <== payerSel.sum;
+    isReal * (isReal - 1) === 0;
+    component assetSel = Selector(A);
+    for (var a = 0; a < A; a++) assetSel.in[a] <== asset[a];
+    assetSel.sum === isReal;
+
+    // The selected slots' values: address, asset id, bps and the payer's head before.
+    signal payerTerm[P];
+    signal prevTerm[P];
+    var address = 0;
+    var prev = 0;
+    for (var p = 0; p < P; p++) {
+        payerTerm[p] <== payer[p] * payerAddress[p];
+        address += payerTerm[p];
+        prevTerm[p] <== payer[p] * headBefore[p];
+        prev += prevTerm[p];
+    }
+    signal assetTerm[A];
+    var id = 0;
+    for (var a = 0; a < A; a++) {
+        assetTerm[a] <== asset[a] * assetId[a];
+        id += assetTerm[a];
+    }
+    signal bpsTerm[A][K];
+    signal bps[K];
+    bps[0] <== 0;                 // recipient 0 takes what is left: its bps is not needed
+    for (var k = 1; k < K; k++) {
+        var b = 0;
+        for (var a = 0; a < A; a++) {
+            bpsTerm[a][k] <== asset[a] * splitBps[a][k];
+            b += bpsTerm[a][k];
+        }
+        bps[k] <== b;
+    }
+
+    // Rule 1: 0 < amount for a real event, amount = 0 for padding (the bound is EventShares').
+    signal amountInverse <-- amount != 0 ? 1 / amount : 0;
+    amount * amountInverse === isReal;
+    (1 - isReal) * amount === 0;
+
+    // Rule 4: exact shares.
+    component shares = EventShares(K);
+    shares.amount <== amount;
+    for (var k = 0; k < K; k++) shares.bps[k] <== bps[k];
+
+    // Rule 2: one hash extends the payer's chain; it is the new head and the leaf.
+    component hasher = Poseidon(5);
+    hasher.inputs[0] <== prev;
+    hasher.inputs[1] <== address;
+    hasher.inputs[2] <== seq;
+    hasher.inputs[3] <== id * 158456325028528675187087900672 + amount; // id * 2^97 + amount
+    hasher.inputs[4] <== ref;
+    for (var p = 0; p < P; p++) {
+        headAfter[p] <== headBefore[p] + payer[p] * (hasher.out - headBefore[p]);
+    }
+    // Rule 6: padding contributes a 0 leaf.
+    leaf <== isReal * hasher.out;
+
+    // Rule 5's terms: the debit of the event's payer, the amount and shares of its asset.
+    for (var p = 0; p < P; p++) debit[p] <== payer[p] * amount;
+    for (var a = 0; a < A; a++) {
+        assetAmount[a] <== asset[a] * amount;
+        assetShare[a][0] <== 0;
+        for (var k = 1; k < K; k++) assetShare[a][k] <== asset[a] * shares.share[k];
+    }
+}
