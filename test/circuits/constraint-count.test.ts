@@ -12,9 +12,9 @@ import { merkleRootConstraints } from "./counts.ts";
  *                325 = event hash Poseidon(5) 321, which is the new head and the leaf
  *                (Poseidon(6) 354 + chain Poseidon(2) 240 before 2026-12-03), + real flag,
  *                amount != 0, padding amount = 0, leaf gate)
- *   shares(K)   111 + 44(K-1)       (alpha 83 bits, beta < 10000 28, the amount's split; the
+ *   shares(K)   107 + 40(K-1)       (alpha 83 bits, beta < 10000 24, the amount's split; the
  *                                    amount itself has no range check (96 more before 2026-12-03); per share
- *                                    quotient 14, remainder < 10000 28, two products)
+ *                                    quotient 14, remainder < 10000 24 (28 before 2026-12-03), two products)
  *   per payer   4520                (EdDSAPoseidonVerifier 4217, Poseidon(4) key hash 297, flags)
  *   per asset   Poseidon(K+1) + 17K + 7   (Poseidon(3) 261, Poseidon(5) 321; bps 14 bits and
  *                                          id == 0 => bps == 0 per entry)
@@ -23,7 +23,7 @@ import { merkleRootConstraints } from "./counts.ts";
  *                                          per child past N: test 573, default 3,009)
  */
 function expectedConstraints(p: CircuitParams): number {
-  const shares = 111 + 44 * (p.K - 1);
+  const shares = 107 + 40 * (p.K - 1);
   const poseidonOf = { 3: 261, 5: 321 } as Record<number, number>;
   const asset = (poseidonOf[p.K + 1] as number) + 17 * p.K + 7;
   const perEvent = 5 * p.P + p.A * (2 * p.K + 1) + shares + 325;
@@ -38,20 +38,20 @@ function expectedConstraints(p: CircuitParams): number {
 
 describe("RoyaltyBatch constraint count", () => {
   it("should match the formula for every parameter set", () => {
-    expect(expectedConstraints(loadParams("test"))).toBe(12_393);
-    expect(expectedConstraints(loadParams("default"))).toBe(68_545);
-    expect(expectedConstraints(loadParams("large"))).toBe(252_529);
+    expect(expectedConstraints(loadParams("test"))).toBe(12_361);
+    expect(expectedConstraints(loadParams("default"))).toBe(67_521);
+    expect(expectedConstraints(loadParams("large"))).toBe(248_433);
   });
 
-  it("should compile the test set to exactly 12,393 constraints", async () => {
+  it("should compile the test set to exactly 12,361 constraints", async () => {
     const { constraints } = await ensureCircuit(loadParams("test"));
-    expect(constraints).toBe(12_393);
+    expect(constraints).toBe(12_361);
   });
 
-  it("should compile the default set to 68,545 constraints, at most 1,072 per event slot", async () => {
+  it("should compile the default set to 67,521 constraints, at most 1,056 per event slot", async () => {
     const params = loadParams("default");
     const { constraints } = await ensureCircuit(params);
-    expect(constraints).toBe(68_545);
-    expect(constraints / params.N).toBeLessThanOrEqual(1072);
+    expect(constraints).toBe(67_521);
+    expect(constraints / params.N).toBeLessThanOrEqual(1056);
   });
 });

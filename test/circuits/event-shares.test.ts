@@ -34,8 +34,8 @@ async function refused(amount: bigint, bps: number[]): Promise<boolean> {
 }
 
 describe("EventShares(4)", () => {
-  it("should cost 111 + 44(K-1) constraints (alpha 83 bits, beta < 10000; per share 44)", () => {
-    expect(shares.constraints).toBe(111 + 44 * (K - 1));
+  it("should cost 107 + 40(K-1) constraints (alpha 83 bits, beta < 10000 24; per share 40)", () => {
+    expect(shares.constraints).toBe(107 + 40 * (K - 1));
   });
 
   it("should give core's shares at every boundary amount, the remainder to recipient 0", async () => {

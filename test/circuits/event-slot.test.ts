@@ -71,10 +71,10 @@ async function refused(inputs: Record<string, unknown>): Promise<boolean> {
 }
 
 describe("EventSlot(2, 2, 3)", () => {
-  it("should cost 5P + A(2K+1) + shares(K) + 325 constraints (548)", () => {
-    const shares = 111 + 44 * (K - 1);
+  it("should cost 5P + A(2K+1) + shares(K) + 325 constraints (536)", () => {
+    const shares = 107 + 40 * (K - 1);
     expect(slot.constraints).toBe(5 * P + A * (2 * K + 1) + shares + 325);
-    expect(slot.constraints).toBe(548);
+    expect(slot.constraints).toBe(536);
   });
 
   it("should extend the selected payer's chain with core's eventHash and leave the other head", async () => {

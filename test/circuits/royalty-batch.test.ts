@@ -344,28 +344,28 @@ describe("RoyaltyBatch(test) rule 4: exact shares", () => {
   it("should reject a share quotient off by one (tampered witness)", async () => {
     const built = build(sampleBatchRequest(circuit.params));
     const witness = await circuit.witness(built.input);
-    witness[circuit.signal("main.shares[0].quotient[1]")]! += 1n;
+    witness[circuit.signal("main.events[0].shares.quotient[1]")]! += 1n;
     expect(await circuit.satisfies(witness)).toBe(false);
   });
 
   it("should reject a shifted split of the amount into alpha and beta (tampered witness)", async () => {
     const built = build(sampleBatchRequest(circuit.params));
     const witness = await circuit.witness(built.input);
-    witness[circuit.signal("main.shares[1].alpha")]! -= 1n;
+    witness[circuit.signal("main.events[1].shares.alpha")]! -= 1n;
     expect(await circuit.satisfies(witness)).toBe(false);
   });
 
   it("should reject a first-recipient share that is not the remainder (tampered witness)", async () => {
     const built = build(sampleBatchRequest(circuit.params));
     const witness = await circuit.witness(built.input);
-    witness[circuit.signal("main.shares[0].share[0]")]! += 1n;
+    witness[circuit.signal("main.events[0].shares.share[0]")]! += 1n;
     expect(await circuit.satisfies(witness)).toBe(false);
   });
 
   it("should reject a share that wraps around the field (tampered witness)", async () => {
     const built = build(sampleBatchRequest(circuit.params));
     const witness = await circuit.witness(built.input);
-    const i = circuit.signal("main.shares[2].quotient[1]");
+    const i = circuit.signal("main.events[2].shares.quotient[1]");
     witness[i] = (witness[i]! + SNARK_FIELD - 1n) % SNARK_FIELD;
     expect(await circuit.satisfies(witness)).toBe(false);
   });
@@ -412,7 +412,7 @@ describe("RoyaltyBatch(test) rule 5: debits, credits, conservation", () => {
   it("should reject a credit that is not the sum of routed shares (tampered witness)", async () => {
     const built = build(sampleBatchRequest(circuit.params));
     const witness = await circuit.witness(built.input);
-    witness[circuit.signal("main.routeCredit[0][0][0]")]! += 1n;
+    witness[circuit.signal("main.routing.routeCredit[0][0][0]")]! += 1n;
     expect(await circuit.satisfies(witness)).toBe(false);
   });
 });
