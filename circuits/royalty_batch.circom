@@ -7,14 +7,15 @@ include "lib/merkle_root.circom";
 include "lib/payer_slot.circom";
 include "lib/routing.circom";
 
-// RoyaltyBatch(N, K, A, P, R): one batch of royalty events, proven correct (DESIGN §5).
+// RoyaltyBatch(N, K, A, P, R, TREE_ARITY): one batch of royalty events, proven correct (DESIGN §5).
 //
 // It proves that every event was authorised by its payer, that every share was computed by the
 // published rounding rule from the registered split, and that the public debits and credits are
 // exactly the sums of those shares. docs/protocol.md gives every encoding and the packing.
 //
 // Sizes: N event slots, K recipients per split, A asset slots, P payer slots, R recipient slots,
-// eventsRoot tree of arity TREE_ARITY (16) and the least depth that holds N leaves.
+// eventsRoot tree of arity TREE_ARITY (circuits/params.json treeArity, 16) and the least depth that
+// holds N leaves.
 //
 // Public outputs (the contract applies or records them):
 //   eventsRoot        Poseidon Merkle root of the N event hashes (padding leaves 0, and 0 past N);
@@ -52,8 +53,7 @@ include "lib/routing.circom";
 //   - seq numbers are hashed, not compared: the chain and its signature fix every event.
 //   - payer slots with equal addresses: the contract requires strictly increasing addresses.
 //   - equal recipient ids in two slots: credits are added by the contract, so nothing is lost.
-template RoyaltyBatch(N, K, A, P, R) {
-    var TREE_ARITY = 16;          // circuits/params.json treeArity
+template RoyaltyBatch(N, K, A, P, R, TREE_ARITY) {
     var LOG_N = 0;
     for (var n = 1; n < N; n *= 2) LOG_N++;
     var TOTAL_BITS = 97 + LOG_N;     // amounts < 10000 * 2^83 < 2^97 (EventShares)

@@ -4,7 +4,7 @@ import { ensureCircuit } from "../../scripts/setup/build-circuit.ts";
 import { merkleRootConstraints } from "./counts.ts";
 
 /**
- * Constraint count of RoyaltyBatch(N, K, A, P, R) after circom --O2, every term measured:
+ * Constraint count of RoyaltyBatch(N, K, A, P, R, 16) after circom --O2, every term measured:
  *
  *   per event   5P + A(2K+1) + shares(K) + 325
  *               (P: payer selector, address mux, chain mux, head update, debit;

@@ -66,7 +66,7 @@ async function submit(
   const state = s.store.payerState(payer.address);
   const { events } = makeEvents(
     payer,
-    { seq: state?.nextSeq ?? 1n, head: state?.head ?? 0n },
+    { seq: state?.nextSeq ?? 1n, head: state?.head ?? GENESIS },
     items,
     (i, n) => i === n - 1 || sign(i, n),
   );
@@ -113,7 +113,7 @@ function appendInterleaved(
   });
   const advances: PayerAdvance[] = [...state].map(([payer, st]) => ({
     payer,
-    fromHead: server.store.payerState(payer)?.head ?? 0n,
+    fromHead: server.store.payerState(payer)?.head ?? GENESIS,
     nextSeq: st.seq,
     head: st.head,
     addedDebits: st.debit,
@@ -176,7 +176,7 @@ describe("Batcher", () => {
     const pd1 = s.store.batch(1)!.content!.publicData;
     const pd2 = s.store.batch(2)!.content!.publicData;
     expect(pd2.oldHead?.[0]).toBe(pd1.newHead?.[0]);
-    expect(pd1.oldHead?.[0]).toBe("0");
+    expect(pd1.oldHead?.[0]).toBe(GENESIS.toString());
   });
 
   it("should cut when the next event would need one payer slot too many", async () => {
