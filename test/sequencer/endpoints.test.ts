@@ -42,7 +42,11 @@ describe("read endpoints", () => {
   it("GET /v1/payers/:address should give escrow, pending debits, next seq and head", async () => {
     const p = s.payers[0]!.address;
     const res = await get(s.url, `/v1/payers/${p}`);
-    expect(res.body).toMatchObject({ pendingDebits: "30", nextSeq: "3", settledHead: "0" });
+    expect(res.body).toMatchObject({
+      pendingDebits: "30",
+      nextSeq: "3",
+      settledHead: GENESIS.toString(),
+    });
     expect(res.body.head).toBe(s.store.payerState(p)!.head.toString());
     expect((await get(s.url, `/v1/payers/0x${"9".repeat(40)}`)).status).toBe(404);
   });
