@@ -3,7 +3,7 @@ import hardhatViem from "@nomicfoundation/hardhat-viem";
 import { defineConfig } from "hardhat/config";
 
 // Compile offline with the npm `solc` package: Hardhat needs the absolute path of soljson.js,
-// otherwise it tries to download a compiler (TOOLCHAIN.md).
+// otherwise it tries to download a compiler, and this machine reaches only the npm registry.
 const require = createRequire(import.meta.url);
 const SOLJSON = require.resolve("solc/soljson.js");
 const optimizer = { enabled: true, runs: 1000 };

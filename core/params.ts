@@ -5,7 +5,7 @@ import { AMOUNT_BITS } from "./field.ts";
 
 export const PARAMS_FILE = fileURLToPath(new URL("../circuits/params.json", import.meta.url));
 
-/** Sizes of one RoyaltyBatch circuit (DESIGN §5). */
+/** Sizes of one RoyaltyBatch circuit (docs/protocol.md §7). */
 export interface CircuitParams {
   name: string;
   /** event slots */

@@ -13,7 +13,7 @@ export const BPS_BITS = 14;
 
 /**
  * A registered split: recipient account ids (assigned by the contract) with basis points.
- * The first recipient also takes each event's rounding remainder (DESIGN §4).
+ * The first recipient also takes each event's rounding remainder (docs/protocol.md §3).
  */
 export interface Split {
   recipients: readonly bigint[];

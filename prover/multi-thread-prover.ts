@@ -7,7 +7,7 @@ import type { Prover } from "./prover.ts";
 
 /**
  * One proof at a time on every core: the native prover's threads, or snarkjs's own pool of
- * worker threads (one per core). The other prover configuration of DESIGN §9, next to
+ * worker threads (one per core). The other prover configuration of docs/protocol.md §13, next to
  * ProverPool's several single-threaded proofs at once. The calling thread only coordinates
  * (and computes witnesses), so the sequencer's API stays responsive while it proves. Later
  * batches wait their turn in order; a failure comes back as a result, as from the pool.

@@ -18,7 +18,7 @@ export interface ProverPoolOptions {
 /**
  * Proves batches in parallel on worker threads, with the native prover (prover/native) or
  * snarkjs. snarkjs's web-worker shim treats every worker thread as one of its own and loads
- * `workerData.mod` in it (TOOLCHAIN.md); an empty data-URL module satisfies it without side
+ * `workerData.mod` in it (web-worker 1.2, via ffjavascript); an empty data-URL module satisfies it without side
  * effects.
  */
 export class ProverPool implements Prover {

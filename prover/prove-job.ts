@@ -20,7 +20,7 @@ export interface ProveJobOptions {
  * One proof in a worker thread. Never throws: a failure comes back as a result with a code, so
  * the pool keeps its worker and the caller decides to retry (the batch stays in the store).
  * snarkjs runs single-threaded here: several workers prove several batches at once instead of
- * nesting thread pools (TOOLCHAIN.md). The native engine takes `threads` threads of its own.
+ * nesting thread pools. The native engine takes `threads` threads of its own.
  */
 export default async function proveJob(
   job: ProveJob,

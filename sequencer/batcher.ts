@@ -49,7 +49,7 @@ interface Run {
 }
 
 /**
- * Cuts accepted events into batches (DESIGN §5, docs/protocol.md §4 and §11).
+ * Cuts accepted events into batches (docs/protocol.md §7, docs/protocol.md §4 and §11).
  *
  * Runs: the circuit checks one signature per payer, over its last head in the batch, so a batch
  * ends each payer's events at a signed event and a payer joins a batch one run at a time (its next

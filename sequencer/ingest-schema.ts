@@ -4,7 +4,7 @@ import { RoyaltyError } from "../core/errors.ts";
 import { type RoyaltyEvent, validateEvent } from "../core/event.ts";
 import { addressToBigInt, requireFieldElement } from "../core/field.ts";
 
-/** Most events a request may hold (DESIGN §8). */
+/** Most events a request may hold (docs/protocol.md §11). */
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
 // 78 digits bound every field element and keeps BigInt parsing of hostile input cheap; ranges are

@@ -56,7 +56,7 @@ const ack = (payer: string, seq: bigint, eventHash: bigint, head: bigint): Ack =
 });
 
 /**
- * Acceptance of POST /v1/events (DESIGN §3, §8). A request is all or nothing: either every event
+ * Acceptance of POST /v1/events (docs/protocol.md §2, §11). A request is all or nothing: either every event
  * in it is chained, signature-checked and durably stored, or nothing is stored and a RoyaltyError
  * says why. Rules that need care:
  *

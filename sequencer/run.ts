@@ -118,7 +118,7 @@ async function checkSubmitter(client: PublicClient, key: `0x${string}`): Promise
 
 /**
  * One sequencer process: chain watcher, HTTP API, batcher, prover pool (or a queue to prover
- * processes, DESIGN §9 beyond one machine) and settlement submitter. Returns the URL and a stop function; every part resumes from the
+ * processes, docs/protocol.md §13 beyond one machine) and settlement submitter. Returns the URL and a stop function; every part resumes from the
  * database and the chain after a restart.
  */
 export async function runSequencer(o: SequencerOptions) {

@@ -37,7 +37,7 @@ export interface ServerOptions {
 
 export const API_VERSION = "1.0.0";
 
-/** The sequencer's HTTP API (DESIGN §8). Call `app.listen` to serve, `app.close` to stop. */
+/** The sequencer's HTTP API (docs/protocol.md §11). Call `app.listen` to serve, `app.close` to stop. */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const metrics = options.metrics ?? new Metrics();
   metrics.watchQueues(options.store);

@@ -38,7 +38,7 @@ export async function proverCommand(o: ProverCommandOptions): Promise<void> {
       `--threads-per-proof is 1 (several single-threaded proofs at once, --workers of them) or all (one proof at a time on snarkjs's thread pool, one thread per core); got '${o.threadsPerProof}'`,
     );
   }
-  // snarkjs sizes its own thread pool by the cores, so "all" is the only other choice (TOOLCHAIN.md).
+  // snarkjs sizes its own thread pool by the cores (ffjavascript), so "all" is the only other choice.
   const multi = o.threadsPerProof === "all";
   const workers = multi ? 1 : Number(o.workers ?? availableParallelism());
   const logger = createLogger();

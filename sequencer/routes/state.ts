@@ -152,7 +152,7 @@ export function stateRoutes(
         leafIndex: e.leafIndex,
       })),
       publicData: batch.content?.publicData ?? null,
-      // The settleBatch arguments: with the proof, anyone can settle the batch (DESIGN: forced
+      // The settleBatch arguments: with the proof, anyone can settle the batch (docs/protocol.md §14: forced
       // settlement once the operator has been silent for the contract's delay).
       calldata: batch.content?.calldata ?? null,
       proof: batch.proof === null ? null : JSON.parse(batch.proof),

@@ -62,7 +62,7 @@ const splitArb = (maxK: number): fc.Arbitrary<Split> =>
 
 const assetIdArb = fc.bigInt({ min: 1n, max: (1n << 64n) - 1n });
 
-/** The split hash recomputed from DESIGN §4 and core/split.ts's doc: Poseidon(assetId, id * 2^14 + bps, ..., 0...). */
+/** The split hash recomputed from docs/protocol.md §3 and core/split.ts's doc: Poseidon(assetId, id * 2^14 + bps, ..., 0...). */
 function refSplitHash(assetId: bigint, split: Split, K: number): bigint {
   const entries = Array.from({ length: K }, (_, k) =>
     k < split.recipients.length

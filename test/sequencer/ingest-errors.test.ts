@@ -1,4 +1,4 @@
-// POST /v1/events: every rejection of DESIGN §8 with its status and code, and nothing stored.
+// POST /v1/events: every rejection of docs/protocol.md §11 with its status and code, and nothing stored.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventCount, GENESIS, makeEvents, post, startServer, type TestServer } from "./helpers.ts";
 

@@ -20,7 +20,7 @@ describe("GET /v1/openapi.json", () => {
     expect(formatOpenApi(served.body)).toBe(readFileSync(OPENAPI_FILE, "utf8"));
   });
 
-  it("should document every endpoint of DESIGN §8", async () => {
+  it("should document every endpoint of docs/protocol.md §11", async () => {
     const { body } = await get(s.url, "/v1/openapi.json");
     expect(Object.keys(body.paths).sort()).toEqual([
       "/v1/accounts/{address}",
