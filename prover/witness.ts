@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import * as snarkjs from "snarkjs";
 import type { CircuitInput } from "../core/batch.ts";
 import { RoyaltyError } from "../core/errors.ts";
 import { SNARK_FIELD } from "../core/field.ts";
@@ -63,24 +62,4 @@ export function encodeWtns(witness: readonly bigint[]): Uint8Array {
   section(2, s2);
   for (const x of witness) writeField(x);
   return out;
-}
-
-const silent = { info() {}, warn() {}, debug() {}, error() {} };
-
-/** Does the witness satisfy every constraint of the r1cs? */
-export async function satisfiesConstraints(
-  r1csPath: string,
-  witness: readonly bigint[],
-): Promise<boolean> {
-  return snarkjs.wtns.check(r1csPath, { type: "mem", data: encodeWtns(witness) }, silent);
-}
-
-/** Signal name (e.g. "main.shares[0].alpha") -> witness index, for signals kept by --O2. */
-export function readSymbols(symPath: string): Map<string, number> {
-  const map = new Map<string, number>();
-  for (const line of readFileSync(symPath, "utf8").split("\n")) {
-    const [, witnessIndex, , name] = line.split(",");
-    if (name && witnessIndex && witnessIndex !== "-1") map.set(name, Number(witnessIndex));
-  }
-  return map;
 }

@@ -2,9 +2,10 @@ import type { BatchRequest, BuiltBatch, CircuitInput } from "../../core/batch.ts
 import { buildBatch } from "../../core/batch.ts";
 import { RoyaltyError } from "../../core/errors.ts";
 import { type CircuitParams, loadParams } from "../../core/params.ts";
-import { loadWitnessCalculator, readSymbols, satisfiesConstraints } from "../../prover/witness.ts";
+import { loadWitnessCalculator } from "../../prover/witness.ts";
 import { ensureCircuit } from "../../scripts/setup/build-circuit.ts";
 import { artifactPaths } from "../../scripts/setup/paths.ts";
+import { readSymbols, satisfiesConstraints } from "./r1cs.ts";
 
 export interface CircuitUnderTest {
   params: CircuitParams;

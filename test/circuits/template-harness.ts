@@ -2,11 +2,12 @@
 // its boundary cases, tampered witnesses and constraint count are tested where it is defined.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { loadWitnessCalculator, satisfiesConstraints } from "../../prover/witness.ts";
+import { loadWitnessCalculator } from "../../prover/witness.ts";
 import { compileCircom } from "../../scripts/setup/compile.ts";
 import { circuitSourcesHash } from "../../scripts/setup/content-hash.ts";
 import { BUILD_ROOT, CIRCUITS_DIR } from "../../scripts/setup/paths.ts";
 import { type CircuitUnderTest, signalLookup } from "./harness.ts";
+import { satisfiesConstraints } from "./r1cs.ts";
 
 export type TemplateUnderTest = Omit<CircuitUnderTest, "params">;
 
