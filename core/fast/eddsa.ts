@@ -21,7 +21,7 @@ import { fastPoseidon } from "./poseidon.ts";
  * EdDSA-Poseidon over Baby Jubjub exactly as circomlibjs `signPoseidon` / `verifyPoseidon` (and
  * core `signHead` / `verifyHeadSignature`) compute it, about a hundred times faster: the same wasm
  * field, no per-operation allocations, projective coordinates and a fixed-base table for Base8.
- * test/sequencer/crypto.test.ts checks equal results against core on random keys and heads.
+ * test/core/fast/crypto.test.ts checks equal results against core on random keys and heads.
  */
 const left = allocPoint();
 const right = allocPoint();

@@ -18,7 +18,7 @@ import {
  * Poseidon (circomlib's parameters, in the sparse-matrix form circomlibjs's `poseidon_opt` uses)
  * on the 9x29-bit Montgomery field of limb-field.ts, the whole permutation inside one wasm call.
  * The round structure and the constants are circomlibjs's own; tests compare every arity with
- * circomlibjs on random inputs (test/sequencer/crypto.test.ts).
+ * circomlibjs on random inputs (test/core/fast/crypto.test.ts).
  */
 interface OptConstants {
   C: string[][];

@@ -2,8 +2,8 @@
 // and inside the bounds Poseidon relies on, at the extremes of the allowed inputs.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { fieldForTests } from "../../core/fast/limb-field.ts";
-import { SNARK_FIELD as p } from "../../core/field.ts";
+import { fieldForTests } from "../../../core/fast/limb-field.ts";
+import { SNARK_FIELD as p } from "../../../core/field.ts";
 
 const f = fieldForTests();
 const Rinv = (() => {

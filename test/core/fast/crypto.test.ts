@@ -1,14 +1,13 @@
-// The sequencer's fast Poseidon and EdDSA must agree with core (circomlibjs) on every input.
+// core/fast's Poseidon, event hash and EdDSA must agree with core (circomlibjs) on every input.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { publicKeyOf, signHead, verifyHeadSignature } from "../../core/eddsa.ts";
-import { eventHash } from "../../core/event.ts";
-import { expandKey, fastSignHead, fastVerifyHeadSignature } from "../../core/fast/eddsa.ts";
-import { fastEventHash } from "../../core/fast/event.ts";
-import { fastPoseidon } from "../../core/fast/poseidon.ts";
-import { MAX_AMOUNT, SNARK_FIELD } from "../../core/field.ts";
-import { poseidon } from "../../core/poseidon.ts";
-import { inlineChainRunner, poolChainRunner } from "../../sequencer/crypto/pool.ts";
+import { publicKeyOf, signHead, verifyHeadSignature } from "../../../core/eddsa.ts";
+import { eventHash } from "../../../core/event.ts";
+import { expandKey, fastSignHead, fastVerifyHeadSignature } from "../../../core/fast/eddsa.ts";
+import { fastEventHash } from "../../../core/fast/event.ts";
+import { fastPoseidon } from "../../../core/fast/poseidon.ts";
+import { MAX_AMOUNT, SNARK_FIELD } from "../../../core/field.ts";
+import { poseidon } from "../../../core/poseidon.ts";
 
 const randField = () => BigInt(`0x${randomBytes(32).toString("hex")}`) % SNARK_FIELD;
 const randBits = (bits: number) =>
@@ -104,33 +103,5 @@ describe("fast EdDSA-Poseidon", () => {
     const key = keys[0] as (typeof keys)[number];
     const prvSig = fastSignHead(key, 99n);
     expect(verifyHeadSignature(99n, prvSig, key.pubKey)).toBe(true);
-  });
-});
-
-describe("chain runners", () => {
-  it("should give the same hashes, heads and bad-signature index inline and on worker threads", async () => {
-    const key = expandKey(randomBytes(32));
-    const genesis = randField();
-    const events = Array.from({ length: 5 }, (_, i) => ({
-      payer: 7n,
-      seq: BigInt(i + 1),
-      assetId: 1n,
-      amount: 100n,
-      ref: 0n,
-    }));
-    let head = genesis;
-    const heads = events.map((e) => (head = eventHash(head, e)));
-    const signatures = heads.map((h, i) => (i === 2 || i === 4 ? fastSignHead(key, h) : null));
-    signatures[4] = fastSignHead(key, heads[3]!);
-    const task = { startHead: genesis, events, signatures, pubKeys: [key.pubKey] };
-    const pool = poolChainRunner(1);
-    try {
-      const [a, b] = await Promise.all([inlineChainRunner().run(task), pool.run(task)]);
-      expect(a).toEqual(b);
-      expect(a.heads).toEqual(heads);
-      expect(a.badSignature).toBe(4);
-    } finally {
-      await pool.close();
-    }
   });
 });

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { RoyaltyApiError, RoyaltyClient } from "../../sdk/index.ts";
-import { DOMAIN, startServer, type TestServer } from "./helpers.ts";
+import { DOMAIN, startServer, type TestServer } from "../sequencer/helpers.ts";
 
 let s: TestServer;
 let proxy: Server | undefined;
