@@ -60,3 +60,20 @@ export async function templateUnderTest(
     signal: signalLookup(join(dir, "main.sym")),
   };
 }
+
+/**
+ * Does the template refuse these inputs: a failed assertion while computing the witness, or a
+ * witness that breaks a constraint? An input the template does not take (a missing or misshapen
+ * signal) is a mistake in the test and throws.
+ */
+export async function refuses(
+  t: TemplateUnderTest,
+  inputs: Record<string, unknown>,
+): Promise<boolean> {
+  try {
+    return !(await t.satisfies(await t.witness(inputs as never)));
+  } catch (error) {
+    if (/Assert Failed/.test(String((error as Error).cause ?? error))) return true;
+    throw error;
+  }
+}
