@@ -11,6 +11,9 @@ import {
 } from "./field.ts";
 import { poseidon } from "./poseidon.ts";
 
+/** Most events one POST /v1/events may hold (docs/protocol.md §11): the server, SDK and CLI limit. */
+export const MAX_EVENTS_PER_REQUEST = 1000;
+
 /** One royalty event as hashed and proven; the API edge converts decimal strings into this. */
 export interface RoyaltyEvent {
   /** payer address as an integer */

@@ -44,9 +44,13 @@ export function requireAmount(field: string, value: bigint): bigint {
   return value;
 }
 
+/** An address as every API, file and option takes it: 0x and 40 hex digits, any case. */
+export const ADDRESS_PATTERN = "^0x[0-9a-fA-F]{40}$";
+export const ADDRESS_RE = new RegExp(ADDRESS_PATTERN);
+
 /** Address (0x-hex, any case) to its integer; the integer form is what gets hashed. */
 export function addressToBigInt(field: string, address: string): bigint {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(address))
+  if (!ADDRESS_RE.test(address))
     invalid(field, "must be a 20-byte 0x-prefixed hex address", address);
   return BigInt(address);
 }

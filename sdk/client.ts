@@ -1,6 +1,6 @@
 import type { Signature } from "../core/eddsa.ts";
 import { RoyaltyError } from "../core/errors.ts";
-import { genesisHead, type RoyaltyEvent, refOf } from "../core/event.ts";
+import { genesisHead, MAX_EVENTS_PER_REQUEST, type RoyaltyEvent, refOf } from "../core/event.ts";
 import { expandKey, fastSignHead, type SigningKey } from "../core/fast/eddsa.ts";
 import { fastEventHash } from "../core/fast/event.ts";
 import { addressToBigInt } from "../core/field.ts";
@@ -60,7 +60,7 @@ export interface RoyaltyClientOptions {
   signAfterAssets?: number;
   /** how long submit() waits for more events before sending; default 5 ms */
   bufferMs?: number;
-  /** most events per request; default 100, at most 1000 */
+  /** most events per request; default 100, at most MAX_EVENTS_PER_REQUEST (1000) */
   maxEventsPerRequest?: number;
   /** attempts after a network error or a 5xx; default 5 */
   retries?: number;
@@ -220,8 +220,11 @@ export class RoyaltyClient {
       payer: options.payer.toLowerCase(),
       baseUrl: options.baseUrl.replace(/\/$/, ""),
     };
-    if (this.opts.maxEventsPerRequest < 1 || this.opts.maxEventsPerRequest > 1000) {
-      throw new RangeError("maxEventsPerRequest must be 1..1000");
+    if (
+      this.opts.maxEventsPerRequest < 1 ||
+      this.opts.maxEventsPerRequest > MAX_EVENTS_PER_REQUEST
+    ) {
+      throw new RangeError(`maxEventsPerRequest must be 1..${MAX_EVENTS_PER_REQUEST}`);
     }
     this.payerInt = addressToBigInt("payer", this.opts.payer);
     this.key = expandKey(options.privateKey);
@@ -272,8 +275,8 @@ export class RoyaltyClient {
    * Prepared requests must be sent in the order they were prepared.
    */
   prepare(inputs: readonly EventInput[]): PreparedRequest {
-    if (inputs.length < 1 || inputs.length > 1000)
-      throw new RangeError("1..1000 events per request");
+    if (inputs.length < 1 || inputs.length > MAX_EVENTS_PER_REQUEST)
+      throw new RangeError(`1..${MAX_EVENTS_PER_REQUEST} events per request`);
     const chained = inputs.map((input) => this.chain(input));
     const events = this.signed(chained);
     return {

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Address, PublicClient } from "viem";
 import { RoyaltyError } from "../core/errors.ts";
+import { ADDRESS_RE } from "../core/field.ts";
 import { royaltyRollupAbi } from "./rollup-abi.ts";
 
 /** What `royalty deploy` writes: every command finds a deployment again from this file. */
@@ -53,7 +54,7 @@ export interface RollupInfo {
   params?: string;
 }
 
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const ADDRESS = ADDRESS_RE;
 const REQUIRED = ["chainId", "rollup", "token", "params"] as const;
 
 /**

@@ -1,20 +1,15 @@
 import { z } from "zod";
 import type { Signature } from "../core/eddsa.ts";
 import { RoyaltyError } from "../core/errors.ts";
-import { type RoyaltyEvent, validateEvent } from "../core/event.ts";
-import { addressToBigInt, requireFieldElement } from "../core/field.ts";
-
-/** Most events a request may hold (docs/protocol.md §11). */
-export const MAX_EVENTS_PER_REQUEST = 1000;
+import { MAX_EVENTS_PER_REQUEST, type RoyaltyEvent, validateEvent } from "../core/event.ts";
+import { ADDRESS_RE, addressToBigInt, requireFieldElement } from "../core/field.ts";
 
 // 78 digits bound every field element and keeps BigInt parsing of hostile input cheap; ranges are
 // then checked by core (validateEvent), the one place that knows them.
 const decimal = z
   .string()
   .regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal string of at most 78 digits");
-const address = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte 0x-prefixed hex address");
+const address = z.string().regex(ADDRESS_RE, "must be a 20-byte 0x-prefixed hex address");
 
 export const signatureSchema = z.strictObject({
   R8: z.tuple([decimal, decimal]),

@@ -6,6 +6,7 @@ import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { baseSepolia, optimismSepolia, sepolia } from "viem/chains";
 import { RoyaltyError } from "../../core/errors.ts";
+import { ADDRESS_RE } from "../../core/field.ts";
 import { loadParams } from "../../core/params.ts";
 import { type Deployment, deployRollup, ETH } from "../deploy/deploy-rollup.ts";
 import { readManifest } from "../setup/manifest.ts";
@@ -93,10 +94,10 @@ export async function deployCommand(options: DeployCommandOptions): Promise<void
       "ROYALTY_DEPLOYER_KEY must be 0x followed by 64 hex digits (a secp256k1 private key)",
     );
   }
-  if (options.operator !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(options.operator)) {
+  if (options.operator !== undefined && !ADDRESS_RE.test(options.operator)) {
     throw new RoyaltyError("INVALID_OPERATOR", "--operator must be a 0x address (40 hex digits)");
   }
-  if (options.token !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(options.token)) {
+  if (options.token !== undefined && !ADDRESS_RE.test(options.token)) {
     throw new RoyaltyError("INVALID_TOKEN", "--token must be a 0x address (40 hex digits)");
   }
   if (options.out && existsSync(options.out) && !options.force) {

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import type { Address } from "viem";
 import { RoyaltyError } from "../../core/errors.ts";
+import { MAX_EVENTS_PER_REQUEST } from "../../core/event.ts";
 import { type Ack, RoyaltyClient } from "../../sdk/client.ts";
 import { createProgress } from "../setup/progress.ts";
 import { accountFromEnv, type ChainOptions, connect, payerKeyOf } from "./connection.ts";
@@ -17,7 +18,7 @@ export interface EventsSendOptions extends ChainOptions {
   progress?: string;
   wait?: boolean;
   waitTimeout?: string;
-  /** events per request, 1..1000 (default 1000) */
+  /** events per request, 1..MAX_EVENTS_PER_REQUEST (default: that, 1000) */
   chunk?: string;
 }
 
@@ -44,11 +45,11 @@ const same = (sale: Sale, ev: { assetId: string; amount: string; ref?: string })
  * accepted event is the file's sale at that place, and sends only the rest: nothing twice.
  */
 export async function eventsSendCommand(o: EventsSendOptions): Promise<void> {
-  const chunk = Number(o.chunk ?? 1000);
-  if (!Number.isInteger(chunk) || chunk < 1 || chunk > 1000) {
+  const chunk = Number(o.chunk ?? MAX_EVENTS_PER_REQUEST);
+  if (!Number.isInteger(chunk) || chunk < 1 || chunk > MAX_EVENTS_PER_REQUEST) {
     throw new RoyaltyError(
       "INVALID_FIELD",
-      `--chunk must be an integer from 1 to 1000, not '${o.chunk}'`,
+      `--chunk must be an integer from 1 to ${MAX_EVENTS_PER_REQUEST}, not '${o.chunk}'`,
       {
         details: { field: "chunk" },
       },

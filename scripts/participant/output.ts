@@ -1,5 +1,6 @@
 import { type Address, parseUnits } from "viem";
 import { RoyaltyError } from "../../core/errors.ts";
+import { ADDRESS_RE } from "../../core/field.ts";
 import type { TxResult } from "../../sdk/actions/transact.ts";
 
 const plain = (value: unknown): unknown =>
@@ -55,7 +56,7 @@ export function parseId(field: string, text: string | undefined): bigint {
 /** An address option. */
 export function parseAddress(field: string, text: string | undefined): Address {
   const t = (text ?? "").trim();
-  if (!/^0x[0-9a-fA-F]{40}$/.test(t)) {
+  if (!ADDRESS_RE.test(t)) {
     throw new RoyaltyError(
       "INVALID_FIELD",
       `${field} must be a 0x address (40 hex digits), not '${t}'`,

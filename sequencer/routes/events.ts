@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { RoyaltyError } from "../../core/errors.ts";
+import { ADDRESS_RE } from "../../core/field.ts";
 import { eventsTree } from "../../core/merkle.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import type { Ingestor } from "../ingest.ts";
@@ -7,8 +8,6 @@ import { toJsonValue } from "../json.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Store } from "../store/types.ts";
 import { getEventSchema, postEventsSchema } from "./schemas.ts";
-
-export const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
 export const DECIMAL_RE = /^(0|[1-9][0-9]{0,19})$/;
 
 export function requireParam(name: string, value: string, re: RegExp, rule: string): string {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ADDRESS_PATTERN } from "../../core/field.ts";
 import { bulkSchema, eventSchema } from "../ingest-schema.ts";
 
 // Route schemas feed the OpenAPI document only: requests are validated by zod (ingest-schema.ts)
@@ -10,7 +11,7 @@ function jsonSchema(schema: z.ZodType): Record<string, unknown> {
 }
 
 const decimal = { type: "string", pattern: "^(0|[1-9][0-9]*)$" };
-const address = { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" };
+const address = { type: "string", pattern: ADDRESS_PATTERN };
 
 export const errorSchema = {
   type: "object",

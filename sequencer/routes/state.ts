@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { RoyaltyError } from "../../core/errors.ts";
-import { bigIntToAddress } from "../../core/field.ts";
+import { ADDRESS_RE, bigIntToAddress } from "../../core/field.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import type { Split } from "../../core/split.ts";
 import type { ChainWatcher } from "../chain/watcher.ts";
@@ -9,7 +9,7 @@ import type { HealthMonitor } from "../health.ts";
 import { toJsonValue } from "../json.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Store } from "../store/types.ts";
-import { ADDRESS_RE, DECIMAL_RE, requireParam } from "./events.ts";
+import { DECIMAL_RE, requireParam } from "./events.ts";
 import {
   deploymentSchema,
   getAccountSchema,

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { RoyaltyError } from "../../core/errors.ts";
+import { ADDRESS_RE } from "../../core/field.ts";
 import type { ChainView } from "../chain-state.ts";
 import { toJsonValue } from "../json.ts";
 import { buildStatement, parseCursor, statementCsv } from "../statement.ts";
 import type { Store } from "../store/types.ts";
-import { ADDRESS_RE, DECIMAL_RE, requireParam } from "./events.ts";
+import { DECIMAL_RE, requireParam } from "./events.ts";
 import { getStatementSchema } from "./schemas.ts";
 
 interface StatementQuerystring {
