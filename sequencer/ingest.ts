@@ -1,19 +1,13 @@
 import { isSmallOrderKey, type PubKey, type Signature } from "../core/eddsa.ts";
 import { RoyaltyError } from "../core/errors.ts";
 import type { CircuitParams } from "../core/params.ts";
+import type { Ack } from "../sdk/client.ts";
 import type { ChainPayer, ChainView } from "./chain-state.ts";
 import type { ChainRunner } from "./crypto/pool.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { type ParsedEvent, parseEventsBody } from "./ingest-schema.ts";
 import { KeyedLock } from "./keyed-lock.ts";
 import type { NewEvent, PayerAdvance, PayerRecord, Store, StoredEvent } from "./store/types.ts";
-
-export interface Ack {
-  payer: string;
-  seq: string;
-  eventHash: string;
-  head: string;
-}
 
 export interface IngestResult {
   accepted: Ack[];
