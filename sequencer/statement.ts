@@ -1,9 +1,9 @@
 import { RoyaltyError } from "../core/errors.ts";
+import { toJsonValue } from "../core/json.ts";
 import { eventsTree } from "../core/merkle.ts";
 import type { CircuitParams } from "../core/params.ts";
 import type { Split } from "../core/split.ts";
 import { accountShare } from "../core/statement.ts";
-import { toJsonValue } from "./json.ts";
 import type {
   BatchContent,
   BatchIndex,

@@ -1,20 +1,12 @@
 import { type Address, parseUnits } from "viem";
 import { RoyaltyError } from "../../core/errors.ts";
 import { ADDRESS_RE } from "../../core/field.ts";
+import { toJsonValue } from "../../core/json.ts";
 import type { TxResult } from "../../sdk/actions/transact.ts";
-
-const plain = (value: unknown): unknown =>
-  typeof value === "bigint"
-    ? value.toString()
-    : Array.isArray(value)
-      ? value.map(plain)
-      : value && typeof value === "object"
-        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]))
-        : value;
 
 /** Prints what a command did: one sentence for a person, or one JSON line with `--json`. */
 export function report(json: boolean | undefined, sentence: string, data: Record<string, unknown>) {
-  console.log(json ? JSON.stringify(plain(data)) : sentence);
+  console.log(json ? JSON.stringify(toJsonValue(data)) : sentence);
 }
 
 /** A transaction's part of a report. */

@@ -1,11 +1,11 @@
 import type { Logger } from "pino";
 import type { BuiltBatch } from "../../core/batch.ts";
+import { toJsonValue } from "../../core/json.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import { batchCalldata } from "../../prover/calldata.ts";
 import { applyLog, type ChainSettlement } from "../chain/apply-log.ts";
 import type { ChainRange, ChainSink, WatcherPosition } from "../chain/watcher.ts";
 import type { InMemoryChainView } from "../chain-state.ts";
-import { toJsonValue } from "../json.ts";
 import type { Metrics } from "../metrics.ts";
 import { batchIndexOf } from "../statement.ts";
 import type {

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { RoyaltyError } from "../../core/errors.ts";
 import { ADDRESS_RE } from "../../core/field.ts";
+import { toJsonValue } from "../../core/json.ts";
 import { eventsTree } from "../../core/merkle.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import type { Ingestor } from "../ingest.ts";
-import { toJsonValue } from "../json.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Store } from "../store/types.ts";
 import { getEventSchema, postEventsSchema } from "./schemas.ts";

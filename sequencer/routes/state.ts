@@ -1,12 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { RoyaltyError } from "../../core/errors.ts";
 import { ADDRESS_RE, bigIntToAddress } from "../../core/field.ts";
+import { toJsonValue } from "../../core/json.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import type { Split } from "../../core/split.ts";
 import type { ChainWatcher } from "../chain/watcher.ts";
 import type { ChainView } from "../chain-state.ts";
 import type { HealthMonitor } from "../health.ts";
-import { toJsonValue } from "../json.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Store } from "../store/types.ts";
 import { DECIMAL_RE, requireParam } from "./events.ts";

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { RoyaltyError } from "../../core/errors.ts";
 import { ADDRESS_RE } from "../../core/field.ts";
+import { toJsonValue } from "../../core/json.ts";
 import type { ChainView } from "../chain-state.ts";
-import { toJsonValue } from "../json.ts";
 import { buildStatement, parseCursor, statementCsv } from "../statement.ts";
 import type { Store } from "../store/types.ts";
 import { DECIMAL_RE, requireParam } from "./events.ts";

@@ -1,4 +1,7 @@
-/** JSON with every bigint as a decimal string: the API's and the database's number encoding. */
+/**
+ * JSON with every bigint as a decimal string: the number encoding of the API, the database and
+ * the CLI's `--json` output.
+ */
 export function toJsonValue(value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
   if (Array.isArray(value)) return value.map(toJsonValue);
@@ -6,8 +9,4 @@ export function toJsonValue(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]));
   }
   return value;
-}
-
-export function stringifyWithBigInts(value: unknown): string {
-  return JSON.stringify(toJsonValue(value));
 }
