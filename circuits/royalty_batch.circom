@@ -7,7 +7,8 @@ include "lib/merkle_root.circom";
 include "lib/payer_slot.circom";
 include "lib/routing.circom";
 
-// RoyaltyBatch(N, K, A, P, R, TREE_ARITY): one batch of royalty events, proven correct (docs/protocol.md §7).
+// RoyaltyBatch(N, K, A, P, R, TREE_ARITY): one batch of royalty events, proven correct
+// (docs/protocol.md §7).
 //
 // It proves that every event was authorised by its payer, that every share was computed by the
 // published rounding rule from the registered split, and that the public debits and credits are
@@ -44,8 +45,8 @@ include "lib/routing.circom";
 // each split entry's total to its recipient slot; (5) BatchTotals: conservation, packing;
 // (6) MerkleRoot: the events tree. This file only wires them and sums their per-event terms.
 //
-// Rules (docs/protocol.md §7): 1 amount range and slot membership, 2 payer chains and signatures, 3 split
-// openings, 4 exact shares, 5 debits/credits/conservation, 6 eventsRoot.
+// Rules (docs/protocol.md §7): 1 amount range and slot membership, 2 payer chains and
+// signatures, 3 split openings, 4 exact shares, 5 debits/credits/conservation, 6 eventsRoot.
 //
 // Not enforced here (enforced elsewhere or harmless):
 //   - padding slots may sit anywhere; the sequencer puts them last. Padding has amount 0,

@@ -66,9 +66,10 @@ function overflow(kind: string, count: number, limit: number): never {
 const dec = (x: bigint | number) => x.toString();
 
 /**
- * The reference model of one batch (docs/protocol.md §4): from events, splits and payer heads it derives the
- * circuit's witness input and the public data the proof must reproduce. The sequencer, the prover
- * and the circuit tests all use it, so the circuit is tested against the production code.
+ * The reference model of one batch (docs/protocol.md §4): from events, splits and payer heads it
+ * derives the circuit's witness input and the public data the proof must reproduce. The
+ * sequencer, the prover and the circuit tests all use it, so the circuit is tested against the
+ * production code.
  */
 export function buildBatch(req: BatchRequest): BuiltBatch {
   const { params, domain } = req;

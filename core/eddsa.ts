@@ -21,7 +21,10 @@ export function publicKeyOf(privateKey: Uint8Array): PubKey {
   return [F.toObject(x), F.toObject(y)];
 }
 
-/** Signs a payer chain head: one signature authorises every event up to that head (docs/protocol.md §2). */
+/**
+ * Signs a payer chain head: one signature authorises every event up to that head
+ * (docs/protocol.md §2).
+ */
 export function signHead(privateKey: Uint8Array, head: bigint): Signature {
   const sig = eddsa.signPoseidon(privateKey, F.e(requireFieldElement("head", head)));
   return { R8: [F.toObject(sig.R8[0]), F.toObject(sig.R8[1])], S: sig.S };

@@ -11,7 +11,7 @@ import {
 } from "./field.ts";
 import { poseidon } from "./poseidon.ts";
 
-/** Most events one POST /v1/events may hold (docs/protocol.md §11): the server, SDK and CLI limit. */
+/** Most events one POST /v1/events may hold (docs/protocol.md §11): server, SDK and CLI. */
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
 /** One royalty event as hashed and proven; the API edge converts decimal strings into this. */

@@ -18,8 +18,8 @@ export interface ProverPoolOptions {
 /**
  * Proves batches in parallel on worker threads, with the native prover (prover/native) or
  * snarkjs. snarkjs's web-worker shim treats every worker thread as one of its own and loads
- * `workerData.mod` in it (web-worker 1.2, via ffjavascript); an empty data-URL module satisfies it without side
- * effects.
+ * `workerData.mod` in it (web-worker 1.2, via ffjavascript); an empty data-URL module
+ * satisfies it without side effects.
  */
 export class ProverPool implements Prover {
   private readonly piscina: Piscina;

@@ -3,7 +3,8 @@ pragma circom 2.2.0;
 include "circomlib/circuits/bitify.circom";
 include "below_denominator.circom";
 
-// EventShares(K): the royalty split of one event (docs/protocol.md §3), exactly, with no field wrap-around.
+// EventShares(K): the royalty split of one event (docs/protocol.md §3), exactly, with no field
+// wrap-around.
 //
 //   share[k] = floor(amount * bps[k] / 10000)        for k = 1..K-1
 //   share[0] = amount - sum(share[1..K-1])           (first recipient: own share + remainder)
