@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import * as snarkjs from "snarkjs";
 import { RoyaltyError } from "../core/errors.ts";
-import type { ProofRequest } from "./jobs.ts";
-import { encodeWtns, loadWitnessCalculator } from "./witness.ts";
+import { type ProofRequest, proveJobOf } from "./jobs.ts";
+import proveJob from "./prove-job.ts";
 
 export interface Groth16Proof {
   pi_a: string[];
@@ -25,37 +25,33 @@ export interface ProverArtifacts {
   zkey: string;
 }
 
-/** Witness then Groth16 proof of one built batch; checks the proof's public signals against the model's. */
+/**
+ * Witness then snarkjs Groth16 proof of one built batch, in this thread: the job the provers'
+ * workers run (`prove-job.ts`), with its failure thrown as a RoyaltyError (WITNESS_FAILED,
+ * PUBLIC_SIGNALS_MISMATCH, PROOF_FAILED) instead of returned.
+ */
 export async function proveBatch(
   artifacts: ProverArtifacts,
   built: ProofRequest,
   options: { singleThread?: boolean } = {},
 ): Promise<ProvenBatch> {
-  const t0 = performance.now();
-  const calculate = await loadWitnessCalculator(artifacts.wasm, artifacts.witnessCalculator);
-  const witness = await calculate(built.input);
-  const t1 = performance.now();
-  const { proof, publicSignals } = await snarkjs.groth16.prove(
-    artifacts.zkey,
-    { type: "mem", data: encodeWtns(witness) },
-    undefined,
-    {
-      singleThread: options.singleThread ?? false,
-    },
-  );
-  const t2 = performance.now();
-  const signals = (publicSignals as string[]).map(BigInt);
-  if (signals.some((s, i) => s !== built.publicSignals[i])) {
+  const result = await proveJob(proveJobOf(0, artifacts, built), {
+    singleThread: options.singleThread ?? false,
+    reuseCalculator: false,
+  });
+  if (!result.ok) {
     throw new RoyaltyError(
-      "PUBLIC_SIGNALS_MISMATCH",
-      "the proof's public signals differ from the batch model's; the circuit and core module disagree",
+      result.code,
+      result.code === "PUBLIC_SIGNALS_MISMATCH"
+        ? `${result.message}; the circuit and core module disagree`
+        : result.message,
     );
   }
   return {
-    proof: proof as Groth16Proof,
-    publicSignals: signals,
-    witnessMs: t1 - t0,
-    proveMs: t2 - t1,
+    proof: result.proof,
+    publicSignals: result.publicSignals.map(BigInt),
+    witnessMs: result.witnessMs,
+    proveMs: result.proveMs,
   };
 }
 

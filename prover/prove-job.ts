@@ -14,6 +14,11 @@ export interface ProveJobOptions {
   engine?: ProverEngine;
   /** native engine: threads for this proof (default 1) */
   threads?: number;
+  /**
+   * keep the witness calculator of each wasm for the next job (default): worker threads prove
+   * many batches of one build; a caller whose build may change between proofs says false
+   */
+  reuseCalculator?: boolean;
 }
 
 /**
@@ -28,10 +33,11 @@ export default async function proveJob(
 ): Promise<ProveResult> {
   try {
     const t0 = performance.now();
-    let calculator = calculators.get(job.wasm);
+    const reuse = options.reuseCalculator ?? true;
+    let calculator = reuse ? calculators.get(job.wasm) : undefined;
     if (!calculator) {
       calculator = loadWitnessCalculator(job.wasm, job.witnessCalculator);
-      calculators.set(job.wasm, calculator);
+      if (reuse) calculators.set(job.wasm, calculator);
     }
     const witness = await (await calculator)(job.input);
     const t1 = performance.now();
