@@ -25,12 +25,12 @@ include "lib/routing.circom";
 //   packed[W]         debits[P], credits[R] and recipient account ids[R], packed
 // Public inputs (the contract supplies them from its storage):
 //   keyHash[P]        Poseidon(domain, payer, Ax, Ay) of each payer slot; 0 = empty slot
-//   oldHead[P]        each payer's settled chain head (the domain before its first batch); 0 for
-//                     an empty slot
+//   oldHead[P]        each payer's settled chain head (its genesis head Poseidon(domain, payer)
+//                     before its first batch); 0 for an empty slot
 //   splitHash[A]      Poseidon(assetId, entries) of each asset slot; 0 = empty slot
 // Private inputs:
 //   domain            Poseidon(chainId, rollupAddress); bound by every used slot's keyHash (and,
-//                     as every payer's genesis head, by every chain: no event hashes it)
+//                     through every payer's genesis head, by every chain: no event hashes it)
 //   payerAddress[P], pubKeyX[P], pubKeyY[P]     opening of keyHash
 //   sigR8x[P], sigR8y[P], sigS[P]               EdDSA-Poseidon signature over newHead
 //   assetId[A], splitRecipient[A][K], splitBps[A][K]   opening of splitHash
@@ -51,7 +51,8 @@ include "lib/routing.circom";
 // Not enforced here (enforced elsewhere or harmless):
 //   - padding slots may sit anywhere; the sequencer puts them last. Padding has amount 0,
 //     changes no head, debit or credit, and contributes a 0 leaf.
-//   - seq numbers are hashed, not compared: the chain and its signature fix every event.
+//   - seq numbers are hashed, not compared: the chain and its signature fix every event. Neither
+//     seq nor ref is range-checked: only their packed value is hashed (EventSlot).
 //   - payer slots with equal addresses: the contract requires strictly increasing addresses.
 //   - equal recipient ids in two slots: credits are added by the contract, so nothing is lost.
 template RoyaltyBatch(N, K, A, P, R, TREE_ARITY) {
@@ -108,7 +109,6 @@ template RoyaltyBatch(N, K, A, P, R, TREE_ARITY) {
         events[e] = EventSlot(P, A, K);
         for (var p = 0; p < P; p++) {
             events[e].payer[p] <== eventPayer[e][p];
-            events[e].payerAddress[p] <== payerAddress[p];
             events[e].headBefore[p] <== running[e][p];
         }
         for (var a = 0; a < A; a++) {

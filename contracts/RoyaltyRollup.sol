@@ -151,8 +151,9 @@ contract RoyaltyRollup is IRoyaltyRollup {
         if (payer.keyHash != 0) revert RoyaltyRollup__AlreadyRegistered(msg.sender);
         uint256 keyHash = _keyHash(msg.sender, pubKeyX, pubKeyY);
         payer.keyHash = keyHash;
-        // The genesis head: every chain starts at this deployment's domain, so no event hashes it.
-        payer.head = domain;
+        // The genesis head Poseidon(domain, payer): every chain starts bound to this payer of this
+        // deployment, so no event hashes either (docs/protocol.md §2).
+        payer.head = PoseidonT3.hash([domain, uint256(uint160(msg.sender))]);
         emit PayerRegistered(msg.sender, pubKeyX, pubKeyY, keyHash);
     }
 

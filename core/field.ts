@@ -22,6 +22,11 @@ export const BPS_DENOMINATOR = 10_000n;
 export const ASSET_ID_BITS = 64;
 /** Sequence numbers are uint64, starting at 1 per payer. */
 export const SEQ_BITS = 64;
+/**
+ * A sale's ref is below 2^189, so that seq * 2^189 + ref fits one hash input (SEQ_BITS + REF_BITS
+ * = 253 bits, below the field order): docs/protocol.md §2.
+ */
+export const REF_BITS = 189;
 /** Recipient account ids are uint32 assigned by the contract, never 0 (0 marks an empty slot). */
 export const ACCOUNT_ID_BITS = 32;
 /** Payers are Ethereum addresses. */

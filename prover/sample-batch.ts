@@ -27,15 +27,17 @@ export interface SamplePayer {
   state: PayerState;
 }
 
-/** Payer i: address 0x…10+i, key from a fixed label; head default: the sample domain's genesis. */
-export function samplePayer(
-  i: number,
-  head = genesisHead(domainOf(SAMPLE_CHAIN_ID, SAMPLE_ROLLUP)),
-): SamplePayer {
+/** Payer i: address 0x…10+i, key from a fixed label; head default: its sample-domain genesis. */
+export function samplePayer(i: number, head?: bigint): SamplePayer {
   const privateKey = samplePrivateKey(`payer-${i}`);
+  const address = 0x1000n + BigInt(i);
   return {
     privateKey,
-    state: { address: 0x1000n + BigInt(i), pubKey: publicKeyOf(privateKey), head },
+    state: {
+      address,
+      pubKey: publicKeyOf(privateKey),
+      head: head ?? genesisHead(domainOf(SAMPLE_CHAIN_ID, SAMPLE_ROLLUP), address),
+    },
   };
 }
 

@@ -14,7 +14,7 @@ type Numberish = bigint | number | string;
 export interface EventInput {
   assetId: Numberish;
   amount: Numberish;
-  /** a field element, or any text (a sale id), which is hashed to one (core `refOf`) */
+  /** an integer below 2^189, or any text (a sale id), which is hashed to one (core `refOf`) */
   ref?: Numberish;
 }
 
@@ -229,7 +229,7 @@ export class RoyaltyClient {
     this.payerInt = addressToBigInt("payer", this.opts.payer);
     this.key = expandKey(options.privateKey);
     this.nextSeqValue = options.startSeq ?? 1n;
-    this.headValue = options.startHead ?? genesisHead(options.domain);
+    this.headValue = options.startHead ?? genesisHead(options.domain, this.payerInt);
   }
 
   get nextSeq(): bigint {
@@ -312,7 +312,7 @@ export class RoyaltyClient {
     const body = (await res.json()) as { nextSeq: string; head: string };
     if (res.status === 404) {
       this.nextSeqValue = 1n;
-      this.headValue = genesisHead(this.opts.domain);
+      this.headValue = genesisHead(this.opts.domain, this.payerInt);
     } else if (!res.ok) {
       throw await this.errorOf(res.status, body);
     } else {

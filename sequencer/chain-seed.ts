@@ -32,7 +32,7 @@ export function chainViewFromSeed(seed: ChainSeed, K: number): InMemoryChainView
     view.setPayer(address, {
       keyHash: payerKeyHash(view.domain, address, pubKey),
       pubKey,
-      head: p.head === undefined ? genesisHead(view.domain) : BigInt(p.head),
+      head: p.head === undefined ? genesisHead(view.domain, address) : BigInt(p.head),
       escrow: BigInt(p.escrow),
       pendingWithdrawal: BigInt(p.pendingWithdrawal ?? "0"),
     });

@@ -10,10 +10,14 @@ include "selector.circom";
 // padding slot selects none and has amount 0. For a real event:
 //   - 0 < amount < 10000 * 2^83 (the amount's split in EventShares bounds it);
 //   - its shares follow the selected asset's split exactly (EventShares);
-//   - its hash Poseidon(prevHead, payer address, seq, assetId * 2^97 + amount, ref), with
-//     prevHead the selected payer's head before it, is that payer's head after it and the leaf.
-//     The packing is injective: amount < 2^97 here, assetId < 2^64 (the contract's type, opened
-//     through the split hash by AssetSlot).
+//   - its hash Poseidon(prevHead, seq * 2^189 + ref, assetId * 2^97 + amount), with prevHead the
+//     selected payer's head before it, is that payer's head after it and the leaf. The payer is
+//     not hashed: its chain starts at its genesis head Poseidon(domain, payer), which the contract
+//     stores (and the caller passes as the old head), so every head of the chain is its own.
+//     The asset and amount packing is injective: amount < 2^97 here, assetId < 2^64 (the
+//     contract's type, opened through the split hash by AssetSlot). seq and ref are not
+//     range-checked: nothing is computed from them, so only their packed value matters, and it is
+//     the one the payer hashed and signed (a different value would change the head).
 // Every other payer's head passes through unchanged; a padding slot's leaf is 0.
 //
 // Outputs for the batch's sums (the caller adds them up: additions cost nothing):
@@ -30,7 +34,6 @@ template EventSlot(P, A, K) {
     signal input seq;
     signal input amount;
     signal input ref;
-    signal input payerAddress[P];
     signal input assetId[A];
     signal input splitBps[A][K];
     signal input headBefore[P];
@@ -51,14 +54,10 @@ template EventSlot(P, A, K) {
     for (var a = 0; a < A; a++) assetSel.in[a] <== asset[a];
     assetSel.sum === isReal;
 
-    // The selected slots' values: address, asset id, bps and the payer's head before.
-    signal payerTerm[P];
+    // The selected slots' values: asset id, bps and the payer's head before.
     signal prevTerm[P];
-    var address = 0;
     var prev = 0;
     for (var p = 0; p < P; p++) {
-        payerTerm[p] <== payer[p] * payerAddress[p];
-        address += payerTerm[p];
         prevTerm[p] <== payer[p] * headBefore[p];
         prev += prevTerm[p];
     }
@@ -91,12 +90,10 @@ template EventSlot(P, A, K) {
     for (var k = 0; k < K; k++) shares.bps[k] <== bps[k];
 
     // Rule 2: one hash extends the payer's chain; it is the new head and the leaf.
-    component hasher = Poseidon(5);
+    component hasher = Poseidon(3);
     hasher.inputs[0] <== prev;
-    hasher.inputs[1] <== address;
-    hasher.inputs[2] <== seq;
-    hasher.inputs[3] <== id * 158456325028528675187087900672 + amount; // id * 2^97 + amount
-    hasher.inputs[4] <== ref;
+    hasher.inputs[1] <== seq * 784637716923335095479473677900958302012794430558004314112 + ref; // seq * 2^189 + ref
+    hasher.inputs[2] <== id * 158456325028528675187087900672 + amount;                      // id * 2^97 + amount
     for (var p = 0; p < P; p++) {
         headAfter[p] <== headBefore[p] + payer[p] * (hasher.out - headBefore[p]);
     }

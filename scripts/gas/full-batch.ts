@@ -41,7 +41,7 @@ export async function fullBatchScenario(viem: Viem, params: CircuitParams, token
       state: {
         address: BigInt(wallet.account.address),
         pubKey: publicKeyOf(privateKey),
-        head: genesisHead(domain),
+        head: genesisHead(domain, BigInt(wallet.account.address)),
       } as PayerState,
     });
   }

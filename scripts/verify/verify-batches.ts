@@ -161,7 +161,7 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
     const d = s.data;
     d.payers.forEach((payer, i) => {
       if (BigInt(payer) === 0n) return;
-      const previous = lastHead.get(payer.toLowerCase()) ?? genesisHead(domain);
+      const previous = lastHead.get(payer.toLowerCase()) ?? genesisHead(domain, BigInt(payer));
       if (d.oldHeads[i] !== previous)
         reasons.push(
           `payer ${payer} starts at head ${d.oldHeads[i]}, its previous batch ended at ${previous}`,

@@ -62,7 +62,7 @@ export function applyLog(
       view.setPayer(addr(a.payer), {
         keyHash: a.keyHash as bigint,
         pubKey: [a.pubKeyX as bigint, a.pubKeyY as bigint],
-        head: genesisHead(view.domain), // the contract stores it at registration
+        head: genesisHead(view.domain, addr(a.payer)), // the contract stores it at registration
         escrow: 0n,
         pendingWithdrawal: 0n,
       });

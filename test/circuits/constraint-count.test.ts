@@ -6,12 +6,13 @@ import { merkleRootConstraints } from "./counts.ts";
 /**
  * Constraint count of RoyaltyBatch(N, K, A, P, R, 16) after circom --O2, every term measured:
  *
- *   per event   5P + A(2K+1) + shares(K) + 325
- *               (P: payer selector, address mux, chain mux, head update, debit;
+ *   per event   4P + A(2K+1) + shares(K) + 265
+ *               (P: payer selector, chain mux, head update, debit (an address mux before
+ *                2026-12-04, when the genesis head took over binding the payer);
  *                A(2K+1): asset selector, id mux, bps mux (K-1), amount and share sums (K);
- *                325 = event hash Poseidon(5) 321, which is the new head and the leaf
- *                (Poseidon(6) 354 + chain Poseidon(2) 240 before 2026-12-03), + real flag,
- *                amount != 0, padding amount = 0, leaf gate)
+ *                265 = event hash Poseidon(3) 261, which is the new head and the leaf
+ *                (Poseidon(5) 321 before 2026-12-04, Poseidon(6) 354 + chain Poseidon(2) 240
+ *                before 2026-12-03), + real flag, amount != 0, padding amount = 0, leaf gate)
  *   shares(K)   107 + 40(K-1)       (alpha 83 bits, beta < 10000 24, the amount's split; the
  *                                    amount itself has no range check (96 more before 2026-12-03); per share
  *                                    quotient 14, remainder < 10000 24 (28 before 2026-12-03), two products)
@@ -26,7 +27,7 @@ function expectedConstraints(p: CircuitParams): number {
   const shares = 107 + 40 * (p.K - 1);
   const poseidonOf = { 3: 261, 5: 321 } as Record<number, number>;
   const asset = (poseidonOf[p.K + 1] as number) + 17 * p.K + 7;
-  const perEvent = 5 * p.P + p.A * (2 * p.K + 1) + shares + 325;
+  const perEvent = 4 * p.P + p.A * (2 * p.K + 1) + shares + 265;
   return (
     p.N * perEvent +
     4520 * p.P +
@@ -38,20 +39,22 @@ function expectedConstraints(p: CircuitParams): number {
 
 describe("RoyaltyBatch constraint count", () => {
   it("should match the formula for every parameter set", () => {
-    expect(expectedConstraints(loadParams("test"))).toBe(12_361);
-    expect(expectedConstraints(loadParams("default"))).toBe(67_521);
-    expect(expectedConstraints(loadParams("large"))).toBe(248_433);
+    expect(expectedConstraints(loadParams("test"))).toBe(12_113);
+    expect(expectedConstraints(loadParams("default"))).toBe(63_425);
+    expect(expectedConstraints(loadParams("large"))).toBe(231_025);
   });
 
-  it("should compile the test set to exactly 12,361 constraints", async () => {
+  it("should compile the test set to exactly 12,113 constraints", async () => {
     const { constraints } = await ensureCircuit(loadParams("test"));
-    expect(constraints).toBe(12_361);
+    expect(constraints).toBe(12_113);
   });
 
-  it("should compile the default set to 67,521 constraints, at most 1,056 per event slot", async () => {
+  it("should compile the default set to 63,425 constraints: at most 1,000 per event slot, in a 2^16 domain", async () => {
     const params = loadParams("default");
     const { constraints } = await ensureCircuit(params);
-    expect(constraints).toBe(67_521);
-    expect(constraints / params.N).toBeLessThanOrEqual(1056);
+    expect(constraints).toBe(63_425);
+    expect(constraints / params.N).toBeLessThanOrEqual(1000);
+    // Groth16's domain holds the constraints plus one per public signal (32) and one more.
+    expect(constraints + 32 + 1).toBeLessThanOrEqual(2 ** 16);
   });
 });

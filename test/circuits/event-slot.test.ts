@@ -39,7 +39,6 @@ function input(c: SlotCase) {
     seq: String(c.seq ?? 5n),
     amount: String(c.amount),
     ref: String(c.ref ?? 42n),
-    payerAddress: ADDRESSES.map(String),
     assetId: ASSETS.map(String),
     splitBps: BPS.map((row) => row.map(String)),
     headBefore: HEADS.map(String),
@@ -61,10 +60,10 @@ async function outputs(c: SlotCase) {
 }
 
 describe("EventSlot(2, 2, 3)", () => {
-  it("should cost 5P + A(2K+1) + shares(K) + 325 constraints (536)", () => {
+  it("should cost 4P + A(2K+1) + shares(K) + 265 constraints (474)", () => {
     const shares = 107 + 40 * (K - 1);
-    expect(slot.constraints).toBe(5 * P + A * (2 * K + 1) + shares + 325);
-    expect(slot.constraints).toBe(536);
+    expect(slot.constraints).toBe(4 * P + A * (2 * K + 1) + shares + 265);
+    expect(slot.constraints).toBe(474);
   });
 
   it("should extend the selected payer's chain with core's eventHash and leave the other head", async () => {

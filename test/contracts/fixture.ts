@@ -103,7 +103,9 @@ export async function deployScenario(
     { assetId: 1001n, split: { recipients: [1n, 2n], bps: [7000, 3000] } },
     { assetId: 1002n, split: { recipients: [3n, 1n], bps: [5001, 4999] } },
   ];
-  const heads = new Map<string, bigint>(payers.map((p) => [p.address, genesisHead(domain)]));
+  const heads = new Map<string, bigint>(
+    payers.map((p) => [p.address, genesisHead(domain, BigInt(p.address))]),
+  );
 
   /** Builds a batch of `events` against the given (or current) heads and proves it. */
   async function proveEvents(
@@ -114,7 +116,7 @@ export async function deployScenario(
     const payerStates: PayerState[] = payers.map((p) => ({
       address: BigInt(p.address),
       pubKey: publicKeyOf(p.privateKey),
-      head: h.get(p.address) ?? genesisHead(domain),
+      head: h.get(p.address) ?? genesisHead(domain, BigInt(p.address)),
     }));
     const samplePayers = payers.map((p, i) => ({
       privateKey: p.privateKey,

@@ -41,10 +41,15 @@ describe("RoyaltyRollup registration", () => {
     }
   });
 
-  it("should start every payer's chain at the genesis head, the domain", async () => {
+  it("should start every payer's chain at its genesis head, Poseidon(domain, payer)", async () => {
+    const heads = new Set<bigint>();
     for (const payer of s.payers) {
-      expect((await s.rollup.read.payers([payer.address]))[1]).toBe(genesisHead(s.domain));
+      const head = (await s.rollup.read.payers([payer.address]))[1];
+      expect(head).toBe(genesisHead(s.domain, BigInt(payer.address)));
+      heads.add(head);
     }
+    // No two chains start together: one payer's heads are never another's.
+    expect(heads.size).toBe(s.payers.length);
   });
 
   it("should assign account ids in order of first appearance", async () => {
@@ -176,10 +181,17 @@ describe("RoyaltyRollup.settleBatch", () => {
   });
 
   it("should reject unsorted or duplicate payer slots", async () => {
-    const payers = [...first.calldata.payers].reverse();
-    await expect(
-      s.rollup.write.settleBatch([1n, { ...first.calldata, payers }, first.proof]),
-    ).rejects.toThrow(/RoyaltyRollup__PayersNotSorted/);
+    // Heads move with their payers, so each slot passes its head check and only the order fails.
+    const c = first.calldata;
+    const swapped = {
+      ...c,
+      payers: [...c.payers].reverse(),
+      oldHeads: [...c.oldHeads].reverse(),
+      newHeads: [...c.newHeads].reverse(),
+    };
+    await expect(s.rollup.write.settleBatch([1n, swapped, first.proof])).rejects.toThrow(
+      /RoyaltyRollup__PayersNotSorted/,
+    );
     const dup = [first.calldata.payers[0]!, first.calldata.payers[0]!];
     await expect(
       s.rollup.write.settleBatch([1n, { ...first.calldata, payers: dup }, first.proof]),
@@ -233,7 +245,9 @@ describe("RoyaltyRollup.settleBatch", () => {
     // A chain signed for another deployment starts at that deployment's genesis head: its proof
     // is valid, and it still never settles here.
     const elsewhere = await s.proveEvents([s.event(a, 1n, 1001n, 5n)], {
-      heads: new Map([[a.address, genesisHead(domainOf(s.chainId + 1n, s.rollup.address))]]),
+      heads: new Map([
+        [a.address, genesisHead(domainOf(s.chainId + 1n, s.rollup.address), BigInt(a.address))],
+      ]),
     });
     await expect(
       s.rollup.write.settleBatch([2n, elsewhere.calldata, elsewhere.proof]),

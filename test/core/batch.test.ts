@@ -47,14 +47,15 @@ const ev = (
 });
 
 // Payer "lo" settled two events in an earlier batch, so its chain starts from a non-zero head.
-const GENESIS = genesisHead(domain);
-const LO_HEAD = chainHeads(GENESIS, [
+// Each chain starts at Poseidon(domain, payer), computed here by the reference hash.
+const GENESIS_HI = refHash([domain, ADDR_HI]);
+const LO_HEAD = chainHeads(genesisHead(domain, ADDR_LO), [
   ev(ADDR_LO, 1n, 5n, 700n),
   ev(ADDR_LO, 2n, 5n, 800n),
 ])[1] as bigint;
 
 const payers: PayerState[] = [
-  { address: ADDR_HI, pubKey: PUB_HI, head: GENESIS },
+  { address: ADDR_HI, pubKey: PUB_HI, head: GENESIS_HI },
   { address: ADDR_LO, pubKey: PUB_LO, head: LO_HEAD },
 ];
 // Asset 900 lists recipient 30 first (it takes the remainder); asset 5 uses the 1/9999 edge.
@@ -70,7 +71,7 @@ const events: RoyaltyEvent[] = [
   ev(ADDR_LO, 4n, 900n, 1n),
 ];
 const eventsOf = (payer: bigint, list = events) => list.filter((e) => e.payer === payer);
-const headsHi = chainHeads(GENESIS, eventsOf(ADDR_HI));
+const headsHi = chainHeads(GENESIS_HI, eventsOf(ADDR_HI));
 const headsLo = chainHeads(LO_HEAD, eventsOf(ADDR_LO));
 const lastHi = headsHi.at(-1) as bigint;
 const lastLo = headsLo.at(-1) as bigint;
@@ -92,7 +93,7 @@ const request = (over: Partial<BatchRequest> = {}): BatchRequest => ({
 
 /** Poseidon(prevHead, payer, seq, assetId * 2^97 + amount, ref), by hand. */
 const refEventHash = (prev: bigint, e: RoyaltyEvent) =>
-  refHash([prev, e.payer, e.seq, e.assetId * 2n ** 97n + e.amount, e.ref]);
+  refHash([prev, e.seq * 2n ** 189n + e.ref, e.assetId * 2n ** 97n + e.amount]);
 const refSplitHash = (a: AssetState) =>
   refHash([
     a.assetId,
@@ -146,7 +147,7 @@ describe("buildBatch", () => {
   });
 
   it("should set each payer's old head, new head and key hash in its slot", () => {
-    expect(pd.oldHead).toEqual([LO_HEAD, GENESIS]);
+    expect(pd.oldHead).toEqual([LO_HEAD, GENESIS_HI]);
     expect(pd.newHead).toEqual([lastLo, lastHi]);
     expect(pd.keyHash).toEqual([
       refHash([domain, ADDR_LO, PUB_LO[0], PUB_LO[1]]),
@@ -158,7 +159,7 @@ describe("buildBatch", () => {
   it("should record every event's payer head after it, in batch order", () => {
     expect(built.heads).toEqual([headsHi[0], headsLo[0], headsHi[1], headsLo[1]]);
     // The chain recomputed by hand for payer "hi".
-    const h1 = refEventHash(GENESIS, events[0] as RoyaltyEvent);
+    const h1 = refEventHash(GENESIS_HI, events[0] as RoyaltyEvent);
     expect(built.heads[2]).toBe(refEventHash(h1, events[2] as RoyaltyEvent));
   });
 
@@ -170,7 +171,7 @@ describe("buildBatch", () => {
   });
 
   it("should use the event hashes (each the payer's head after it) as leaves, in a Poseidon tree", () => {
-    const hi1 = refEventHash(GENESIS, events[0] as RoyaltyEvent);
+    const hi1 = refEventHash(GENESIS_HI, events[0] as RoyaltyEvent);
     const lo1 = refEventHash(LO_HEAD, events[1] as RoyaltyEvent);
     const leaves = [
       hi1,
@@ -235,7 +236,7 @@ describe("buildBatch", () => {
 
   describe("with empty slots", () => {
     const one = ev(ADDR_HI, 1n, 5n, 12345n);
-    const head = chainHeads(GENESIS, [one])[0] as bigint;
+    const head = chainHeads(GENESIS_HI, [one])[0] as bigint;
     const small = buildBatch(
       request({ events: [one], signatures: new Map([[ADDR_HI, signHead(KEY_HI, head)]]) }),
     );
@@ -245,7 +246,7 @@ describe("buildBatch", () => {
       expect(small.payerSlots).toEqual([ADDR_HI, 0n]);
       expect(small.assetSlots).toEqual([5n, 0n]);
       expect(spd.keyHash).toEqual([refHash([domain, ADDR_HI, PUB_HI[0], PUB_HI[1]]), 0n]);
-      expect(spd.oldHead).toEqual([GENESIS, 0n]);
+      expect(spd.oldHead).toEqual([GENESIS_HI, 0n]);
       expect(spd.newHead).toEqual([head, 0n]);
       expect(spd.debits).toEqual([12345n, 0n]);
       expect(spd.splitHash).toEqual([refSplitHash(assets[1] as AssetState), 0n]);
@@ -256,7 +257,7 @@ describe("buildBatch", () => {
     });
 
     it("should pad leaves with 0 and the root over them", () => {
-      const leaf = refEventHash(GENESIS, one);
+      const leaf = refEventHash(GENESIS_HI, one);
       expect(small.leaves).toEqual([leaf, 0n, 0n, 0n]);
       expect(spd.eventsRoot).toBe(refHash([leaf, ...Array<bigint>(15).fill(0n)]));
     });
@@ -319,7 +320,10 @@ describe("buildBatch", () => {
         buildBatch(
           request({
             events: [events[0] as RoyaltyEvent, events[1] as RoyaltyEvent, ev(ADDR_3, 1n, 5n, 1n)],
-            payers: [...payers, { address: ADDR_3, pubKey: PUB_HI, head: GENESIS }],
+            payers: [
+              ...payers,
+              { address: ADDR_3, pubKey: PUB_HI, head: refHash([domain, ADDR_3]) },
+            ],
           }),
         ),
       "BATCH_OVERFLOW",

@@ -11,6 +11,7 @@ import {
   type RoyaltyEvent,
   refOf,
   SNARK_FIELD,
+  seqRef,
   validateEvent,
 } from "../../core/index.ts";
 import { expectInvalid, refHash } from "./helpers.ts";
@@ -32,7 +33,7 @@ const eventArb: fc.Arbitrary<RoyaltyEvent> = fc.record({
   seq: fc.bigInt({ min: 1n, max: (1n << 64n) - 1n }),
   assetId: fc.bigInt({ min: 1n, max: (1n << 64n) - 1n }),
   amount: fc.bigInt({ min: 1n, max: MAX_AMOUNT }),
-  ref: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: SNARK_FIELD - 1n })),
+  ref: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: (1n << 189n) - 1n })),
 });
 const fieldArb = fc.bigInt({ min: 0n, max: SNARK_FIELD - 1n });
 
@@ -77,19 +78,27 @@ describe("domainOf", () => {
   });
 });
 
-/** The hand-written reference: Poseidon(prev, payer, seq, assetId * 2^97 + amount, ref). */
+/** The hand-written reference: Poseidon(prev, seq * 2^189 + ref, assetId * 2^97 + amount). */
 const refEventHash = (prev: bigint, ev: RoyaltyEvent) =>
-  refHash([prev, ev.payer, ev.seq, ev.assetId * 2n ** 97n + ev.amount, ev.ref]);
+  refHash([prev, ev.seq * 2n ** 189n + ev.ref, ev.assetId * 2n ** 97n + ev.amount]);
+
+const PAYER = event().payer;
 
 describe("genesisHead", () => {
-  it("should be the domain: every chain starts bound to one deployment", () => {
-    expect(genesisHead(DOMAIN)).toBe(DOMAIN);
-    expect(genesisHead(domainOf(1n, ROLLUP))).not.toBe(genesisHead(DOMAIN));
+  it("should be Poseidon(domain, payer): every chain starts bound to one payer of one deployment", () => {
+    expect(genesisHead(DOMAIN, PAYER)).toBe(refHash([DOMAIN, PAYER]));
+    expect(genesisHead(domainOf(1n, ROLLUP), PAYER)).not.toBe(genesisHead(DOMAIN, PAYER));
+    expect(genesisHead(DOMAIN, PAYER + 1n)).not.toBe(genesisHead(DOMAIN, PAYER));
+  });
+
+  it("should not accept a payer of 0 or 2^160", () => {
+    expectInvalid(() => genesisHead(DOMAIN, 0n), "payer", "must not be 0");
+    expectInvalid(() => genesisHead(DOMAIN, 1n << 160n), "payer", "must be below 2^160");
   });
 });
 
 describe("eventHash", () => {
-  it("should equal Poseidon(prevHead, payer, seq, assetId * 2^97 + amount, ref)", () => {
+  it("should equal Poseidon(prevHead, seq * 2^189 + ref, assetId * 2^97 + amount)", () => {
     const ev = event({ ref: 123456789n });
     expect(eventHash(DOMAIN, ev)).toBe(refEventHash(DOMAIN, ev));
     fc.assert(
@@ -103,8 +112,8 @@ describe("eventHash", () => {
   it("should change when any field or the previous head changes", () => {
     const base = event();
     const h = eventHash(DOMAIN, base);
+    // The payer is not hashed: its genesis head binds every chain to it (see genesisHead).
     const changed: RoyaltyEvent[] = [
-      event({ payer: base.payer + 1n }),
       event({ seq: 2n }),
       event({ assetId: 43n }),
       event({ amount: base.amount + 1n }),
@@ -113,6 +122,24 @@ describe("eventHash", () => {
     for (const ev of changed) expect(eventHash(DOMAIN, ev)).not.toBe(h);
     expect(eventHash(domainOf(1n, ROLLUP), base)).not.toBe(h);
     expect(eventHash(h, base)).not.toBe(h);
+    expect(eventHash(genesisHead(DOMAIN, PAYER + 1n), base)).not.toBe(
+      eventHash(genesisHead(DOMAIN, PAYER), base),
+    );
+  });
+
+  it("should pack seq and ref injectively at the edges of their ranges", () => {
+    // The largest ref never reads as one more seq: ref stays below 2^189.
+    const top = event({ seq: 7n, ref: (1n << 189n) - 1n });
+    expect(seqRef(top)).toBeLessThan(seqRef(event({ seq: 8n, ref: 0n })));
+    expect(seqRef(event({ seq: (1n << 64n) - 1n, ref: (1n << 189n) - 1n }))).toBeLessThan(
+      SNARK_FIELD,
+    );
+    fc.assert(
+      fc.property(eventArb, eventArb, (a, b) => {
+        if (a.seq !== b.seq || a.ref !== b.ref) expect(seqRef(a)).not.toBe(seqRef(b));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it("should pack assetId and amount injectively at the edges of their ranges", () => {
@@ -136,10 +163,10 @@ describe("eventHash", () => {
 describe("chainHeads", () => {
   it("should return every intermediate head from the genesis head, each the event's hash", () => {
     const events = [1n, 2n, 3n].map((seq) => event({ seq, amount: 10n * seq }));
-    const h1 = refEventHash(DOMAIN, events[0] as RoyaltyEvent);
+    const h1 = refEventHash(refHash([DOMAIN, PAYER]), events[0] as RoyaltyEvent);
     const h2 = refEventHash(h1, events[1] as RoyaltyEvent);
     const h3 = refEventHash(h2, events[2] as RoyaltyEvent);
-    expect(chainHeads(genesisHead(DOMAIN), events)).toEqual([h1, h2, h3]);
+    expect(chainHeads(genesisHead(DOMAIN, PAYER), events)).toEqual([h1, h2, h3]);
   });
 
   it("should continue from a settled head", () => {
@@ -168,7 +195,7 @@ describe("validateEvent", () => {
         seq: (1n << 64n) - 1n,
         assetId: (1n << 64n) - 1n,
         amount: (1n << 96n) - 1n,
-        ref: SNARK_FIELD - 1n,
+        ref: (1n << 189n) - 1n,
       }),
     ];
     for (const ev of edges) expect(validateEvent(ev)).toBe(ev);
@@ -217,13 +244,9 @@ describe("validateEvent", () => {
     }
   });
 
-  it("should not accept a ref at or above the field order, or below 0", () => {
-    for (const ref of [SNARK_FIELD, SNARK_FIELD + 1n, -1n]) {
-      expectInvalid(
-        () => validateEvent(event({ ref })),
-        "event.ref",
-        "must be a field element (0 <= x < r)",
-      );
+  it("should not accept a ref of 2^189 or more, or below 0", () => {
+    for (const ref of [1n << 189n, SNARK_FIELD - 1n, -1n]) {
+      expectInvalid(() => validateEvent(event({ ref })), "event.ref", "must be below 2^189");
     }
   });
 
@@ -237,24 +260,21 @@ describe("validateEvent", () => {
 });
 
 describe("refOf", () => {
-  it("should keep a decimal field element and hash any other text to keccak256 >> 8", () => {
+  it("should keep a decimal below 2^189 and hash any other text to keccak256 >> 67", () => {
     expect(refOf("")).toBe(0n);
     expect(refOf(undefined)).toBe(0n);
     expect(refOf(" 42 ")).toBe(42n);
+    expect(refOf(((1n << 189n) - 1n).toString())).toBe((1n << 189n) - 1n);
     // viem's keccak256 as the independent reference
-    expect(refOf("sale-1")).toBe(BigInt(keccak256(toBytes("sale-1"))) >> 8n);
-    expect(refOf("ünïcode ✓")).toBe(BigInt(keccak256(toBytes("ünïcode ✓"))) >> 8n);
+    expect(refOf("sale-1")).toBe(BigInt(keccak256(toBytes("sale-1"))) >> 67n);
+    expect(refOf("ünïcode ✓")).toBe(BigInt(keccak256(toBytes("ünïcode ✓"))) >> 67n);
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), (text) => {
         fc.pre(!/^\s*\d+\s*$/.test(text) && text.trim() !== "");
         const ref = refOf(text);
-        return ref < 2n ** 248n && ref === BigInt(keccak256(toBytes(text.trim()))) >> 8n;
+        return ref < 2n ** 189n && ref === BigInt(keccak256(toBytes(text.trim()))) >> 67n;
       }),
     );
-    expectInvalid(
-      () => refOf(SNARK_FIELD.toString()),
-      "ref",
-      "must be a field element (0 <= x < r)",
-    );
+    expectInvalid(() => refOf((1n << 189n).toString()), "ref", "must be below 2^189");
   });
 });

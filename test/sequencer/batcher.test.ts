@@ -13,7 +13,7 @@ import type { Metrics } from "../../sequencer/metrics.ts";
 import { BatchLifecycle } from "../../sequencer/pipeline/lifecycle.ts";
 import type { NewEvent, PayerAdvance } from "../../sequencer/store/types.ts";
 import {
-  GENESIS,
+  genesis,
   get,
   makeEvents,
   post,
@@ -66,7 +66,7 @@ async function submit(
   const state = s.store.payerState(payer.address);
   const { events } = makeEvents(
     payer,
-    { seq: state?.nextSeq ?? 1n, head: state?.head ?? GENESIS },
+    { seq: state?.nextSeq ?? 1n, head: state?.head ?? genesis(payer) },
     items,
     (i, n) => i === n - 1 || sign(i, n),
   );
@@ -89,7 +89,7 @@ function appendInterleaved(
     const stored = server.store.payerState(address);
     const st = state.get(address) ?? {
       seq: stored?.nextSeq ?? 1n,
-      head: stored?.head ?? GENESIS,
+      head: stored?.head ?? genesis(address),
       debit: 0n,
     };
     const amount = r.amount ?? 100n;
@@ -113,7 +113,7 @@ function appendInterleaved(
   });
   const advances: PayerAdvance[] = [...state].map(([payer, st]) => ({
     payer,
-    fromHead: server.store.payerState(payer)?.head ?? GENESIS,
+    fromHead: server.store.payerState(payer)?.head ?? genesis(payer),
     nextSeq: st.seq,
     head: st.head,
     addedDebits: st.debit,
@@ -176,7 +176,7 @@ describe("Batcher", () => {
     const pd1 = s.store.batch(1)!.content!.publicData;
     const pd2 = s.store.batch(2)!.content!.publicData;
     expect(pd2.oldHead?.[0]).toBe(pd1.newHead?.[0]);
-    expect(pd1.oldHead?.[0]).toBe(GENESIS.toString());
+    expect(pd1.oldHead?.[0]).toBe(genesis(p).toString());
   });
 
   it("should cut when the next event would need one payer slot too many", async () => {
@@ -257,7 +257,7 @@ describe("Batcher", () => {
     });
     expect(s.store.payerState(p4.address)).toMatchObject({
       nextSeq: 1n,
-      head: GENESIS,
+      head: genesis(p4),
       pendingDebits: 0n,
     });
   });
@@ -457,7 +457,7 @@ describe("Batcher", () => {
       payers: s.payers.map((p) => ({
         address: BigInt(p.address),
         pubKey: p.pubKey,
-        head: GENESIS,
+        head: genesis(p),
       })),
       assets: [1n, 2n].map((a) => ({ assetId: a, split: s.chain.asset(a)!.split })),
       signatures: new Map(

@@ -1,11 +1,11 @@
 // Read endpoints, health, metrics and the error format of unknown routes and bad parameters.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GENESIS, get, makeEvents, post, startServer, type TestServer } from "./helpers.ts";
+import { genesis, get, makeEvents, post, startServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
 beforeAll(async () => {
   s = await startServer({ payers: 1 });
-  const { events } = makeEvents(s.payers[0]!, { seq: 1n, head: GENESIS }, [
+  const { events } = makeEvents(s.payers[0]!, { seq: 1n, head: genesis(s.payers[0]!) }, [
     { assetId: 1n, amount: 10n },
     { assetId: 1n, amount: 20n },
   ]);
@@ -45,7 +45,7 @@ describe("read endpoints", () => {
     expect(res.body).toMatchObject({
       pendingDebits: "30",
       nextSeq: "3",
-      settledHead: GENESIS.toString(),
+      settledHead: genesis(p).toString(),
     });
     expect(res.body.head).toBe(s.store.payerState(p)!.head.toString());
     expect((await get(s.url, `/v1/payers/0x${"9".repeat(40)}`)).status).toBe(404);

@@ -24,8 +24,9 @@ import { SqliteStore } from "../../sequencer/store/sqlite.ts";
 export const CHAIN_ID = 31337n;
 export const ROLLUP = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 export const DOMAIN = domainOf(CHAIN_ID, ROLLUP);
-/** Every payer's first head (the contract stores it at registration). */
-export const GENESIS = genesisHead(DOMAIN);
+/** A payer's first head (the contract stores it at registration). */
+export const genesis = (payer: { address: string } | string | bigint): bigint =>
+  genesisHead(DOMAIN, BigInt(typeof payer === "object" ? payer.address : payer));
 
 export interface TestPayer {
   address: string;
@@ -69,7 +70,7 @@ export function seedChain(
     chain.setPayer(address, {
       keyHash: payerKeyHash(DOMAIN, address, p.pubKey),
       pubKey: p.pubKey,
-      head: GENESIS,
+      head: genesis(p),
       escrow,
       pendingWithdrawal: 0n,
     });

@@ -1,7 +1,7 @@
 // Resubmission: the same event at the same (payer, seq) is acknowledged again, never stored twice;
 // other content at a used seq is 409 CONFLICT.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventCount, GENESIS, makeEvents, post, startServer, type TestServer } from "./helpers.ts";
+import { eventCount, genesis, makeEvents, post, startServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
 beforeAll(async () => {
@@ -14,11 +14,11 @@ afterAll(async () => {
 describe("POST /v1/events idempotency", () => {
   it("should acknowledge a resubmitted request with the original acks and store it once", async () => {
     const [p1, p2] = s.payers as [(typeof s.payers)[0], (typeof s.payers)[0]];
-    const a = makeEvents(p1, { seq: 1n, head: GENESIS }, [
+    const a = makeEvents(p1, { seq: 1n, head: genesis(p1) }, [
       { assetId: 1n, amount: 10n, ref: 42n },
       { assetId: 2n, amount: 20n },
     ]);
-    const b = makeEvents(p2, { seq: 1n, head: GENESIS }, [{ assetId: 2n, amount: 30n }]);
+    const b = makeEvents(p2, { seq: 1n, head: genesis(p2) }, [{ assetId: 2n, amount: 30n }]);
     const body = { events: [a.events[0], b.events[0], a.events[1]] };
     const first = await post(s.url, body);
     expect(first.status).toBe(202);
@@ -37,7 +37,7 @@ describe("POST /v1/events idempotency", () => {
     const p1 = s.payers[0]!;
     const all = makeEvents(
       p1,
-      { seq: 1n, head: GENESIS },
+      { seq: 1n, head: genesis(p1) },
       [
         { assetId: 1n, amount: 10n, ref: 42n },
         { assetId: 2n, amount: 20n },
@@ -54,7 +54,7 @@ describe("POST /v1/events idempotency", () => {
 
   it("should not accept different content at a used seq (409 CONFLICT)", async () => {
     const p1 = s.payers[0]!;
-    const other = makeEvents(p1, { seq: 1n, head: GENESIS }, [
+    const other = makeEvents(p1, { seq: 1n, head: genesis(p1) }, [
       { assetId: 1n, amount: 11n, ref: 42n },
     ]);
     const res = await post(s.url, other.events[0]);

@@ -1,6 +1,6 @@
 // POST /v1/events: every rejection of docs/protocol.md §11 with its status and code, and nothing stored.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventCount, GENESIS, makeEvents, post, startServer, type TestServer } from "./helpers.ts";
+import { eventCount, genesis, makeEvents, post, startServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
 beforeAll(async () => {
@@ -36,7 +36,7 @@ describe("POST /v1/events", () => {
   });
 
   it("should not accept wrong types, naming the field and the rule (400 INVALID_REQUEST)", async () => {
-    const { events } = makeEvents(s.payers[0]!, { seq: 1n, head: GENESIS }, [
+    const { events } = makeEvents(s.payers[0]!, { seq: 1n, head: genesis(s.payers[0]!) }, [
       { assetId: 1n, amount: 5n },
     ]);
     const e = await expectRejected(
@@ -67,7 +67,7 @@ describe("POST /v1/events", () => {
   });
 
   it("should not accept amount 0 or >= 10000 * 2^83 (400 INVALID_FIELD)", async () => {
-    const { events } = makeEvents(s.payers[0]!, { seq: 1n, head: GENESIS }, [
+    const { events } = makeEvents(s.payers[0]!, { seq: 1n, head: genesis(s.payers[0]!) }, [
       { assetId: 1n, amount: 5n },
     ]);
     const ev = events[0]!;
@@ -87,14 +87,14 @@ describe("POST /v1/events", () => {
 
   it("should not accept an unknown payer (422 UNKNOWN_PAYER)", async () => {
     const stranger = { ...s.payers[0]!, address: "0x00000000000000000000000000000000000000ff" };
-    const { events } = makeEvents(stranger, { seq: 1n, head: GENESIS }, [
+    const { events } = makeEvents(stranger, { seq: 1n, head: genesis(stranger) }, [
       { assetId: 1n, amount: 5n },
     ]);
     await expectRejected(events[0], 422, "UNKNOWN_PAYER");
   });
 
   it("should not accept an unknown asset (422 UNKNOWN_ASSET)", async () => {
-    const { events } = makeEvents(s.payers[0]!, { seq: 1n, head: GENESIS }, [
+    const { events } = makeEvents(s.payers[0]!, { seq: 1n, head: genesis(s.payers[0]!) }, [
       { assetId: 1n, amount: 5n },
       { assetId: 99n, amount: 5n },
     ]);
@@ -107,7 +107,7 @@ describe("POST /v1/events", () => {
   });
 
   it("should not accept a bad signature (422 BAD_SIGNATURE)", async () => {
-    const { events } = makeEvents(s.payers[0]!, { seq: 1n, head: GENESIS }, [
+    const { events } = makeEvents(s.payers[0]!, { seq: 1n, head: genesis(s.payers[0]!) }, [
       { assetId: 1n, amount: 5n },
       { assetId: 1n, amount: 6n },
     ]);
@@ -116,7 +116,7 @@ describe("POST /v1/events", () => {
     const e = await expectRejected({ events: [events[0], tampered] }, 422, "BAD_SIGNATURE");
     expect(e.details).toMatchObject({ index: 1, seq: "2" });
     // Signed by another payer's key.
-    const other = makeEvents(s.payers[1]!, { seq: 1n, head: GENESIS }, [
+    const other = makeEvents(s.payers[1]!, { seq: 1n, head: genesis(s.payers[1]!) }, [
       { assetId: 1n, amount: 5n },
     ]);
     const forged = { ...events[0]!, signature: other.events[0]!.signature };
@@ -124,12 +124,12 @@ describe("POST /v1/events", () => {
   });
 
   it("should not accept a gap in seq (409 SEQ_GAP) and say which seq is expected", async () => {
-    const { events } = makeEvents(s.payers[0]!, { seq: 2n, head: GENESIS }, [
+    const { events } = makeEvents(s.payers[0]!, { seq: 2n, head: genesis(s.payers[0]!) }, [
       { assetId: 1n, amount: 5n },
     ]);
     const e = await expectRejected(events[0], 409, "SEQ_GAP");
     expect(e.details.expectedSeq).toBe("1");
-    const ok = makeEvents(s.payers[0]!, { seq: 1n, head: GENESIS }, [
+    const ok = makeEvents(s.payers[0]!, { seq: 1n, head: genesis(s.payers[0]!) }, [
       { assetId: 1n, amount: 5n },
       { assetId: 1n, amount: 5n },
     ]);
@@ -144,7 +144,7 @@ describe("POST /v1/events", () => {
   it("should not accept a request whose last event (per payer) is unsigned (400 LAST_EVENT_UNSIGNED)", async () => {
     const a = makeEvents(
       s.payers[0]!,
-      { seq: 1n, head: GENESIS },
+      { seq: 1n, head: genesis(s.payers[0]!) },
       [{ assetId: 1n, amount: 5n }],
       () => false,
     );
@@ -152,11 +152,13 @@ describe("POST /v1/events", () => {
     // Payer 1's run ends signed, payer 2's does not, although the request's last event is signed.
     const b = makeEvents(
       s.payers[1]!,
-      { seq: 1n, head: GENESIS },
+      { seq: 1n, head: genesis(s.payers[1]!) },
       [{ assetId: 1n, amount: 5n }],
       () => false,
     );
-    const c = makeEvents(s.payers[0]!, { seq: 1n, head: GENESIS }, [{ assetId: 1n, amount: 5n }]);
+    const c = makeEvents(s.payers[0]!, { seq: 1n, head: genesis(s.payers[0]!) }, [
+      { assetId: 1n, amount: 5n },
+    ]);
     const e = await expectRejected(
       { events: [b.events[0], c.events[0]] },
       400,
@@ -168,7 +170,7 @@ describe("POST /v1/events", () => {
   it("should not accept a payer's run between signatures that no batch could hold (422 RUN_TOO_LARGE)", async () => {
     // Test set: N = 4 event slots; five events signed only at the end can never be batched.
     const items = Array.from({ length: 5 }, () => ({ assetId: 1n, amount: 5n }));
-    const a = makeEvents(s.payers[0]!, { seq: 1n, head: GENESIS }, items);
+    const a = makeEvents(s.payers[0]!, { seq: 1n, head: genesis(s.payers[0]!) }, items);
     const e = await expectRejected({ events: a.events }, 422, "RUN_TOO_LARGE");
     expect(e.message).toMatch(/^events\[4\]\.signature: payer .* from seq 1 to 5 /);
     expect(e.details.fromSeq).toBe("1");
@@ -177,7 +179,7 @@ describe("POST /v1/events", () => {
   it("should not accept debits above escrow minus pending debits and withdrawals (422 INSUFFICIENT_ESCROW)", async () => {
     const payer = BigInt(s.payers[0]!.address);
     s.chain.updatePayer(payer, { pendingWithdrawal: 400n });
-    const big = makeEvents(s.payers[0]!, { seq: 1n, head: GENESIS }, [
+    const big = makeEvents(s.payers[0]!, { seq: 1n, head: genesis(s.payers[0]!) }, [
       { assetId: 1n, amount: 300n },
       { assetId: 1n, amount: 301n },
     ]);
@@ -185,7 +187,7 @@ describe("POST /v1/events", () => {
     expect(e.details).toMatchObject({ escrow: "1000", pendingWithdrawal: "400", requested: "601" });
     // 600 fits; then pending debits are 600 and one more unit does not.
     s.chain.updatePayer(payer, { pendingWithdrawal: 400n });
-    const fits = makeEvents(s.payers[0]!, { seq: 1n, head: GENESIS }, [
+    const fits = makeEvents(s.payers[0]!, { seq: 1n, head: genesis(s.payers[0]!) }, [
       { assetId: 1n, amount: 600n },
     ]);
     expect((await post(s.url, fits.events[0])).status).toBe(202);

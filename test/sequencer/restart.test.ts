@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Ack, RoyaltyClient } from "../../sdk/index.ts";
 import { SqliteStore } from "../../sequencer/store/sqlite.ts";
-import { chainSeedFor, DOMAIN, GENESIS, spawnSequencer, testPayer } from "./helpers.ts";
+import { chainSeedFor, DOMAIN, genesis, spawnSequencer, testPayer } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "seq-restart-"));
 const db = join(dir, "seq.sqlite");
@@ -118,7 +118,7 @@ describe("sequencer process", () => {
       const start = new Map(
         payers.map((p) => {
           const st = store.payerState(p.address);
-          return [p.address, { seq: st?.nextSeq ?? 1n, head: st?.head ?? GENESIS }] as const;
+          return [p.address, { seq: st?.nextSeq ?? 1n, head: st?.head ?? genesis(p) }] as const;
         }),
       );
       const more: Ack[] = [];
