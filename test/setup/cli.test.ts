@@ -19,8 +19,8 @@ describe("royalty CLI", () => {
     const lines = await royalty("circuit-info", "--params", "test", "--json");
     expect(lines).toHaveLength(1);
     const info = JSON.parse(lines[0] as string);
-    expect(info).toMatchObject({ constraints: 12_361, eventSlots: 4, ptauPower: 14 });
-    expect(Math.abs(info.constraintsPerEvent - 12_361 / 4)).toBeLessThan(0.051);
+    expect(info).toMatchObject({ constraints: 12_113, eventSlots: 4, ptauPower: 14 });
+    expect(Math.abs(info.constraintsPerEvent - 12_113 / 4)).toBeLessThan(0.051);
   });
 
   it("prove --json should make and verify a proof and print witness and proof times", async () => {
