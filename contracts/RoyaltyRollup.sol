@@ -320,25 +320,32 @@ contract RoyaltyRollup is IRoyaltyRollup {
         if (batch.payers[0] == address(0)) revert RoyaltyRollup__EmptyBatch();
         if (!_verify(_verifierCall(batch, proof))) revert RoyaltyRollup__InvalidProof();
 
-        (uint256[] memory debits, uint256[] memory credits, uint32[] memory ids) =
+        (uint256[] memory debits, uint256[] memory credits, uint256[] memory ids) =
             PublicPacking.unpack(batch.packed, payerSlots, recipientSlots, totalBits);
-        for (uint256 i; i < payerSlots; i++) {
-            address who = batch.payers[i];
-            if (who == address(0)) break;
-            Payer storage payer = payers[who];
-            if (payer.escrow < debits[i]) revert RoyaltyRollup__InsufficientEscrow(who, payer.escrow, debits[i]);
-            payer.escrow -= uint128(debits[i]);
-            payer.head = batch.newHeads[i];
-        }
-        // Ids need no check: the proof routes credits only to ids of registered splits.
-        for (uint256 i; i < recipientSlots; i++) {
-            uint32 id = ids[i];
-            if (id == 0) continue;
-            uint256 shift = 128 * ((id - 1) & 1);
-            uint256 pair = claimablePairs[(id - 1) >> 1];
-            // A half that would pass 2^128 - 1 must not spill into the neighbouring account.
-            if (((pair >> shift) & MAX_128) + credits[i] > MAX_128) revert RoyaltyRollup__BalanceOverflow(id);
-            claimablePairs[(id - 1) >> 1] = pair + (credits[i] << shift);
+        // Unchecked: indices stay below the checked array lengths; a debit is at most the escrow
+        // it is taken from; a credit is below 2^totalBits (< 2^110), so no sum passes 2^256.
+        unchecked {
+            for (uint256 i; i < payerSlots; i++) {
+                address who = batch.payers[i];
+                if (who == address(0)) break;
+                Payer storage payer = payers[who];
+                uint256 escrow = payer.escrow;
+                if (escrow < debits[i]) revert RoyaltyRollup__InsufficientEscrow(who, escrow, debits[i]);
+                payer.escrow = uint128(escrow - debits[i]);
+                payer.head = batch.newHeads[i];
+            }
+            // Ids need no check: the proof routes credits only to ids of registered splits.
+            for (uint256 i; i < recipientSlots; i++) {
+                uint256 id = ids[i];
+                if (id == 0) continue;
+                uint256 key = (id - 1) >> 1;
+                uint256 shift = ((id - 1) & 1) << 7;
+                uint256 pair = claimablePairs[key];
+                uint256 credit = credits[i];
+                // A half that would pass 2^128 - 1 must not spill into the neighbouring account.
+                if (((pair >> shift) & MAX_128) + credit > MAX_128) revert RoyaltyRollup__BalanceOverflow(uint32(id));
+                claimablePairs[key] = pair + (credit << shift);
+            }
         }
         settlement = Settlement(s.operator, uint48(batchNumber), uint48(block.timestamp));
         eventsRootOf[batchNumber] = batch.eventsRoot;
@@ -398,34 +405,41 @@ contract RoyaltyRollup is IRoyaltyRollup {
             calldatacopy(add(data, 36), proof, 256)
         }
         _put(data, 0, batch.eventsRoot);
-        address previous;
-        for (uint256 i; i < p; i++) {
-            address who = batch.payers[i];
-            _put(data, 1 + i, batch.newHeads[i]);
-            if (who == address(0)) {
-                previous = address(type(uint160).max); // only empty slots may follow
-                continue;
+        // Unchecked: every index is below a length _checkShape fixed.
+        unchecked {
+            address previous;
+            for (uint256 i; i < p; i++) {
+                address who = batch.payers[i];
+                _put(data, 1 + i, batch.newHeads[i]);
+                if (who == address(0)) {
+                    previous = address(type(uint160).max); // only empty slots may follow
+                    continue;
+                }
+                if (who <= previous) revert RoyaltyRollup__PayersNotSorted();
+                previous = who;
+                Payer storage payer = payers[who];
+                uint256 keyHash = payer.keyHash;
+                if (keyHash == 0) revert RoyaltyRollup__NotRegistered(who);
+                uint256 head = payer.head;
+                uint256 claimed = batch.oldHeads[i];
+                if (head != claimed) revert RoyaltyRollup__StalePayerHead(who, head, claimed);
+                _put(data, 1 + p + w + i, keyHash);
+                _put(data, 1 + 2 * p + w + i, head);
             }
-            if (who <= previous) revert RoyaltyRollup__PayersNotSorted();
-            previous = who;
-            Payer storage payer = payers[who];
-            uint256 keyHash = payer.keyHash;
-            if (keyHash == 0) revert RoyaltyRollup__NotRegistered(who);
-            uint256 head = payer.head;
-            if (head != batch.oldHeads[i]) revert RoyaltyRollup__StalePayerHead(who, head, batch.oldHeads[i]);
-            _put(data, 1 + p + w + i, keyHash);
-            _put(data, 1 + 2 * p + w + i, head);
-        }
-        for (uint256 i; i < w; i++) {
-            _put(data, 1 + p + i, batch.packed[i]);
-        }
-        for (uint256 i; i < assetSlots; i++) {
-            uint64 assetId = batch.assetIds[i];
-            if (assetId == 0) continue;
-            uint256 hash = assets[assetId].splitHash;
-            if (hash == 0) revert RoyaltyRollup__UnknownAsset(assetId);
-            if (hash != batch.splitHashes[i]) revert RoyaltyRollup__WrongSplitHash(assetId, hash, batch.splitHashes[i]);
-            _put(data, 1 + 3 * p + w + i, hash);
+            // The packed words are copied as they are: the proof fixes them.
+            uint256[] calldata packed = batch.packed;
+            assembly ("memory-safe") {
+                calldatacopy(add(data, add(292, shl(5, add(1, p)))), packed.offset, shl(5, w))
+            }
+            for (uint256 i; i < assetSlots; i++) {
+                uint64 assetId = batch.assetIds[i];
+                if (assetId == 0) continue;
+                uint256 hash = assets[assetId].splitHash;
+                if (hash == 0) revert RoyaltyRollup__UnknownAsset(assetId);
+                uint256 claimed = batch.splitHashes[i];
+                if (hash != claimed) revert RoyaltyRollup__WrongSplitHash(assetId, hash, claimed);
+                _put(data, 1 + 3 * p + w + i, hash);
+            }
         }
     }
 
