@@ -85,6 +85,19 @@ describe("POST /v1/events", () => {
     );
   });
 
+  it("should not accept a ref of 2^189 or more: seq and ref share one hash input (400 INVALID_FIELD)", async () => {
+    const { events } = makeEvents(s.payers[0]!, { seq: 1n, head: genesis(s.payers[0]!) }, [
+      { assetId: 1n, amount: 5n },
+    ]);
+    const ev = events[0]!;
+    await expectRejected(
+      { events: [ev, { ...ev, ref: (2n ** 189n).toString() }] },
+      400,
+      "INVALID_FIELD",
+      "events[1].ref: must be below 2^189",
+    );
+  });
+
   it("should not accept an unknown payer (422 UNKNOWN_PAYER)", async () => {
     const stranger = { ...s.payers[0]!, address: "0x00000000000000000000000000000000000000ff" };
     const { events } = makeEvents(stranger, { seq: 1n, head: genesis(stranger) }, [
