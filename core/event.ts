@@ -78,7 +78,7 @@ export function assetAmount(ev: Pick<RoyaltyEvent, "assetId" | "amount">): bigin
 /**
  * `seq` and `ref` as one field element: seq * 2^189 + ref, injective since ref < 2^189 and
  * seq < 2^64 (253 bits). Nothing is computed from either, so the circuit hashes this value as the
- * payer signed it and needs no range check of its own (docs/protocol.md §7).
+ * payer signed it and needs no range check of its own (docs/protocol.md §2).
  */
 export function seqRef(ev: Pick<RoyaltyEvent, "seq" | "ref">): bigint {
   return (ev.seq << BigInt(REF_BITS)) + ev.ref;
