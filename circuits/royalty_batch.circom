@@ -3,19 +3,20 @@ pragma circom 2.2.0;
 include "lib/asset_slot.circom";
 include "lib/batch_totals.circom";
 include "lib/event_slot.circom";
+include "lib/lineage_links.circom";
 include "lib/merkle_root.circom";
 include "lib/payer_slot.circom";
 include "lib/routing.circom";
 
-// RoyaltyBatch(N, K, A, P, R, TREE_ARITY): one batch of royalty events, proven correct
+// RoyaltyBatch(N, K, A, P, R, D, TREE_ARITY): one batch of royalty events, proven correct
 // (docs/protocol.md §7).
 //
 // It proves that every event was authorised by its payer, that every share was computed by the
-// published rounding rule from the registered split, and that the public debits and credits are
-// exactly the sums of those shares. docs/protocol.md gives every encoding and the packing.
+// published rounding rule from the registered split, up the asset's lineage of at most D parents,
+// and that the public debits and credits are exactly the sums of those shares. docs/protocol.md gives every encoding and the packing.
 //
 // Sizes: N event slots, K recipients per split, A asset slots, P payer slots, R recipient slots,
-// eventsRoot tree of arity TREE_ARITY (circuits/params.json treeArity, 16) and the least depth that
+// D lineage levels (parents a share may climb), eventsRoot tree of arity TREE_ARITY (circuits/params.json treeArity, 16) and the least depth that
 // holds N leaves.
 //
 // Public outputs (the contract applies or records them):
@@ -33,20 +34,24 @@ include "lib/routing.circom";
 //                     through every payer's genesis head, by every chain: no event hashes it)
 //   payerAddress[P], pubKeyX[P], pubKeyY[P]     opening of keyHash
 //   sigR8x[P], sigR8y[P], sigS[P]               EdDSA-Poseidon signature over newHead
-//   assetId[A], splitRecipient[A][K], splitBps[A][K]   opening of splitHash
+//   assetId[A], splitRecipient[A][K], splitBps[A][K], splitParent[A]   opening of splitHash
+//                                               (splitParent: the last entry's parent asset, 0 none)
 //   recipientId[R]                              account id of each recipient slot; 0 = empty
 //   route[A][K][R]                              one-hot: which recipient slot an entry pays
 //   eventPayer[N][P], eventAsset[N][A]          one-hot slot selectors; all 0 = padding
+//   eventLineage[N]                             1: a parent's share of the slot before (no payer)
 //   eventSeq[N], eventAmount[N], eventRef[N]    the event fields not given by the selectors
 //
 // Phases, each a template of circuits/lib/ tested on its own: (1) EventSlot per event:
 // selectors, amount range, shares, event hash (= new head and leaf); (2) PayerSlot: key
 // opening, signature over the final head; (3) AssetSlot: split opening and rules; (4) Routing of
 // each split entry's total to its recipient slot; (5) BatchTotals: conservation, packing;
-// (6) MerkleRoot: the events tree. This file only wires them and sums their per-event terms.
+// (6) MerkleRoot: the events tree; (7) LineageLinks: each parent's share is the next slot. This
+// file only wires them and sums their per-event terms.
 //
 // Rules (docs/protocol.md §7): 1 amount range and slot membership, 2 payer chains and
-// signatures, 3 split openings, 4 exact shares, 5 debits/credits/conservation, 6 eventsRoot.
+// signatures, 3 split openings, 4 exact shares, 5 debits/credits/conservation, 6 eventsRoot,
+// 7 lineage.
 //
 // Not enforced here (enforced elsewhere or harmless):
 //   - padding slots may sit anywhere; the sequencer puts them last. Padding has amount 0,
@@ -55,7 +60,7 @@ include "lib/routing.circom";
 //     seq nor ref is range-checked: only their packed value is hashed (EventSlot).
 //   - payer slots with equal addresses: the contract requires strictly increasing addresses.
 //   - equal recipient ids in two slots: credits are added by the contract, so nothing is lost.
-template RoyaltyBatch(N, K, A, P, R, TREE_ARITY) {
+template RoyaltyBatch(N, K, A, P, R, D, TREE_ARITY) {
     var LOG_N = 0;
     for (var n = 1; n < N; n *= 2) LOG_N++;
     var TOTAL_BITS = 97 + LOG_N;     // amounts < 10000 * 2^83 < 2^97 (EventShares)
@@ -79,10 +84,12 @@ template RoyaltyBatch(N, K, A, P, R, TREE_ARITY) {
     signal input assetId[A];
     signal input splitRecipient[A][K];
     signal input splitBps[A][K];
+    signal input splitParent[A];
     signal input recipientId[R];
     signal input route[A][K][R];
     signal input eventPayer[N][P];
     signal input eventAsset[N][A];
+    signal input eventLineage[N];
     signal input eventSeq[N];
     signal input eventAmount[N];
     signal input eventRef[N];
@@ -115,7 +122,9 @@ template RoyaltyBatch(N, K, A, P, R, TREE_ARITY) {
             events[e].asset[a] <== eventAsset[e][a];
             events[e].assetId[a] <== assetId[a];
             for (var k = 0; k < K; k++) events[e].splitBps[a][k] <== splitBps[a][k];
+            events[e].splitParent[a] <== splitParent[a];
         }
+        events[e].lineage <== eventLineage[e];
         events[e].seq <== eventSeq[e];
         events[e].amount <== eventAmount[e];
         events[e].ref <== eventRef[e];
@@ -161,6 +170,7 @@ template RoyaltyBatch(N, K, A, P, R, TREE_ARITY) {
             assets[a].recipient[k] <== splitRecipient[a][k];
             assets[a].bps[k] <== splitBps[a][k];
         }
+        assets[a].parent <== splitParent[a];
         assets[a].eventCount <== assetEvents[a];
     }
 
@@ -195,4 +205,14 @@ template RoyaltyBatch(N, K, A, P, R, TREE_ARITY) {
     component tree = MerkleRoot(N, TREE_ARITY);
     for (var e = 0; e < N; e++) tree.leaves[e] <== leaf[e];
     eventsRoot <== tree.root;
+
+    // ---- (7) lineage: each parent's share is the lineage slot right after ----
+    component lineage = LineageLinks(N, D);
+    for (var e = 0; e < N; e++) {
+        lineage.lineage[e] <== eventLineage[e];
+        lineage.assetId[e] <== events[e].selectedAssetId;
+        lineage.amount[e] <== eventAmount[e];
+        lineage.parentAsset[e] <== events[e].parentAsset;
+        lineage.parentShare[e] <== events[e].parentShare;
+    }
 }

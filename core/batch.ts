@@ -8,10 +8,11 @@ import {
 } from "./eddsa.ts";
 import { RoyaltyError } from "./errors.ts";
 import { eventHash, type RoyaltyEvent, validateEvent } from "./event.ts";
+import { lineageShares, type LineageStep } from "./lineage.ts";
 import { eventsRoot } from "./merkle.ts";
 import { type PublicData, publicSignals } from "./packing.ts";
 import type { CircuitParams } from "./params.ts";
-import { computeShares, type Split, splitHash, validateSplit } from "./split.ts";
+import { type Split, splitHash, validateSplit } from "./split.ts";
 
 /** On-chain state of a payer as the batch starts. */
 export interface PayerState {
@@ -49,6 +50,8 @@ export interface BuiltBatch {
   leaves: bigint[];
   /** per event: its payer's head after it */
   heads: bigint[];
+  /** per event: its event slot, which is its leaf index (lineage slots sit between events) */
+  eventSlots: number[];
   /** per payer slot, per recipient slot: the layout the contract will see */
   payerSlots: bigint[];
   assetSlots: bigint[];
@@ -65,27 +68,54 @@ function overflow(kind: string, count: number, limit: number): never {
 
 const dec = (x: bigint | number) => x.toString();
 
+/** What one event slot holds: an event, a parent's share of the event before it, or padding. */
+type Slot =
+  | { kind: "event"; event: RoyaltyEvent }
+  | { kind: "lineage"; assetId: bigint; amount: bigint }
+  | { kind: "padding" };
+
 /**
  * The reference model of one batch (docs/protocol.md §4): from events, splits and payer heads it
  * derives the circuit's witness input and the public data the proof must reproduce. The
  * sequencer, the prover and the circuit tests all use it, so the circuit is tested against the
  * production code.
+ *
+ * Each event takes one slot, and one more per level of its asset's lineage right after it: the
+ * share its split routes to the parent asset, as a lineage slot of that parent, then the parent's
+ * share to its own parent, and so on (§3). `req.assets` must hold every parent's split too.
  */
 export function buildBatch(req: BatchRequest): BuiltBatch {
   const { params, domain } = req;
   const { N, K, A, P, R } = params;
-  if (req.events.length > N) overflow("event", req.events.length, N);
   for (const [i, ev] of req.events.entries()) validateEvent(ev, `events[${i}]`);
+
+  const assetById = new Map(req.assets.map((a) => [a.assetId, a]));
+  const splitOf = (id: bigint) => assetById.get(id)?.split;
+  const lineages: LineageStep[][] = req.events.map((ev) =>
+    lineageShares(ev.amount, ev.assetId, splitOf, params.D),
+  );
+  const slots: Slot[] = [];
+  const eventSlots: number[] = [];
+  req.events.forEach((event, i) => {
+    eventSlots.push(slots.length);
+    for (const step of lineages[i] as LineageStep[]) {
+      slots.push(
+        step.level === 0
+          ? { kind: "event", event }
+          : { kind: "lineage", assetId: step.assetId, amount: step.amount },
+      );
+    }
+  });
+  if (slots.length > N) overflow("event", slots.length, N);
 
   const payerSlots = [...new Set(req.events.map((e) => e.payer))].sort((a, b) => (a < b ? -1 : 1));
   if (payerSlots.length > P) overflow("payer", payerSlots.length, P);
-  const assetSlots = [...new Set(req.events.map((e) => e.assetId))].sort((a, b) =>
+  const assetSlots = [...new Set(lineages.flat().map((step) => step.assetId))].sort((a, b) =>
     a < b ? -1 : 1,
   );
   if (assetSlots.length > A) overflow("asset", assetSlots.length, A);
 
   const payerByAddress = new Map(req.payers.map((p) => [p.address, p]));
-  const assetById = new Map(req.assets.map((a) => [a.assetId, a]));
   const payers = payerSlots.map((address) => {
     const p = payerByAddress.get(address);
     if (!p)
@@ -102,8 +132,7 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
     return p;
   });
   const assets = assetSlots.map((id) => {
-    const a = assetById.get(id);
-    if (!a) throw new RoyaltyError("UNKNOWN_ASSET", `asset ${id} has no registered split`);
+    const a = assetById.get(id) as AssetState;
     validateSplit(a.split, K, `asset ${id} split`);
     return a;
   });
@@ -113,26 +142,26 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
   );
   if (recipientSlots.length > R) overflow("recipient", recipientSlots.length, R);
 
-  // Walk the events once: chains, leaves, debits and credits.
+  // Walk the events once: chains, leaves, debits and credits (every level of each lineage).
   const running = payers.map((p) => p.head);
   const debits = Array<bigint>(P).fill(0n);
   const credits = Array<bigint>(R).fill(0n);
-  const leaves: bigint[] = [];
+  const leaves = Array<bigint>(N).fill(0n);
   const heads: bigint[] = [];
-  for (const ev of req.events) {
+  req.events.forEach((ev, i) => {
     const ps = payerSlots.indexOf(ev.payer);
-    const as = assetSlots.indexOf(ev.assetId);
     const head = eventHash(running[ps] as bigint, ev);
     running[ps] = head;
-    leaves.push(head);
+    leaves[eventSlots[i] as number] = head;
     heads.push(head);
     debits[ps] = (debits[ps] as bigint) + ev.amount;
-    const split = (assets[as] as AssetState).split;
-    computeShares(ev.amount, split.bps).forEach((share, k) => {
-      const r = recipientSlots.indexOf(split.recipients[k] as bigint);
-      credits[r] = (credits[r] as bigint) + share;
-    });
-  }
+    for (const step of lineages[i] as LineageStep[]) {
+      step.shares.forEach((share, k) => {
+        const r = recipientSlots.indexOf(step.split.recipients[k] as bigint);
+        credits[r] = (credits[r] as bigint) + share;
+      });
+    }
+  });
 
   payers.forEach((p, i) => {
     const sig = req.signatures.get(p.address);
@@ -185,12 +214,28 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
   );
   const oneHot = (index: number, size: number) =>
     Array.from({ length: size }, (_, i) => dec(i === index ? 1 : 0));
+  // Entry k of asset slot a: an account id (0 for none or a parent) and its bps; a parent takes
+  // the last entry (§3).
   const entry = (a: number, k: number) => {
     const split = assets[a]?.split;
+    if (split?.parent && k === K - 1) return { id: 0n, bps: split.parent.bps };
     return { id: split?.recipients[k] ?? 0n, bps: split?.bps[k] ?? 0 };
   };
-  const realEvents = req.events.length;
-  const eventSlot = (i: number) => req.events[i];
+  const slotAt = (i: number): Slot => slots[i] ?? { kind: "padding" };
+  const slotEvent = (i: number) => {
+    const slot = slotAt(i);
+    return slot.kind === "event" ? slot.event : undefined;
+  };
+  const slotAsset = (i: number) => {
+    const slot = slotAt(i);
+    if (slot.kind === "padding") return -1;
+    return assetSlots.indexOf(slot.kind === "event" ? slot.event.assetId : slot.assetId);
+  };
+  const slotAmount = (i: number) => {
+    const slot = slotAt(i);
+    if (slot.kind === "padding") return 0n;
+    return slot.kind === "event" ? slot.event.amount : slot.amount;
+  };
 
   const input: CircuitInput = {
     domain: dec(domain),
@@ -222,6 +267,7 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
     splitBps: Array.from({ length: A }, (_, a) =>
       Array.from({ length: K }, (_, k) => dec(entry(a, k).bps)),
     ),
+    splitParent: Array.from({ length: A }, (_, a) => dec(assets[a]?.split.parent?.assetId ?? 0n)),
     recipientId: recipientIds.map(dec),
     route: Array.from({ length: A }, (_, a) =>
       Array.from({ length: K }, (_, k) => {
@@ -229,23 +275,24 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
         return oneHot(id === 0n ? -1 : recipientSlots.indexOf(id), R);
       }),
     ),
-    eventPayer: Array.from({ length: N }, (_, i) =>
-      oneHot(i < realEvents ? payerSlots.indexOf(eventSlot(i)?.payer ?? -1n) : -1, P),
-    ),
-    eventAsset: Array.from({ length: N }, (_, i) =>
-      oneHot(i < realEvents ? assetSlots.indexOf(eventSlot(i)?.assetId ?? -1n) : -1, A),
-    ),
-    eventSeq: Array.from({ length: N }, (_, i) => dec(eventSlot(i)?.seq ?? 0n)),
-    eventAmount: Array.from({ length: N }, (_, i) => dec(eventSlot(i)?.amount ?? 0n)),
-    eventRef: Array.from({ length: N }, (_, i) => dec(eventSlot(i)?.ref ?? 0n)),
+    eventPayer: Array.from({ length: N }, (_, i) => {
+      const ev = slotEvent(i);
+      return oneHot(ev ? payerSlots.indexOf(ev.payer) : -1, P);
+    }),
+    eventAsset: Array.from({ length: N }, (_, i) => oneHot(slotAsset(i), A)),
+    eventLineage: Array.from({ length: N }, (_, i) => dec(slotAt(i).kind === "lineage" ? 1 : 0)),
+    eventSeq: Array.from({ length: N }, (_, i) => dec(slotEvent(i)?.seq ?? 0n)),
+    eventAmount: Array.from({ length: N }, (_, i) => dec(slotAmount(i))),
+    eventRef: Array.from({ length: N }, (_, i) => dec(slotEvent(i)?.ref ?? 0n)),
   };
 
   return {
     input,
     publicData,
     publicSignals: publicSignals(params, publicData),
-    leaves: pad(leaves, N, 0n),
+    leaves,
     heads,
+    eventSlots,
     payerSlots: pad(payerSlots, P, 0n),
     assetSlots: pad(assetSlots, A, 0n),
     recipientSlots: recipientIds,

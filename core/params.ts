@@ -18,6 +18,11 @@ export interface CircuitParams {
   P: number;
   /** recipient slots */
   R: number;
+  /**
+   * lineage depth: the most parent levels a share may climb from an event's asset (its parent,
+   * the parent's parent, ...: docs/protocol.md §3); each level takes one more event slot
+   */
+  D: number;
   /** arity of the eventsRoot Merkle tree */
   treeArity: number;
   /** depth of the eventsRoot tree: the least with treeArity^depth >= N (leaves past N are 0) */
@@ -27,7 +32,7 @@ export interface CircuitParams {
 }
 
 interface ParamsFile {
-  sets: Record<string, { N: number; K: number; A: number; P: number; R: number }>;
+  sets: Record<string, { N: number; K: number; A: number; P: number; R: number; D: number }>;
   treeArity: number;
 }
 
@@ -50,6 +55,13 @@ export function loadParams(name: string): CircuitParams {
   }
   if (!Number.isInteger(set.N) || set.N < 2) {
     throw new RoyaltyError("BAD_PARAMS", `N=${set.N} of set '${name}' must be an integer >= 2`);
+  }
+  // A parent takes a split's last entry and the first takes the remainder: lineage needs K >= 2.
+  if (!Number.isInteger(set.D) || set.D < 0 || set.D > 255 || (set.D > 0 && set.K < 2)) {
+    throw new RoyaltyError(
+      "BAD_PARAMS",
+      `D=${set.D} of set '${name}' must be an integer from 0 to 255 (and K >= 2 when D > 0)`,
+    );
   }
   let treeDepth = 0;
   while (file.treeArity ** treeDepth < set.N) treeDepth++;

@@ -1,6 +1,7 @@
 // EventSlot(P, A, K) on its own: a real event's new head, leaf, debit and shares are core's
-// (eventHash, computeShares); a padding slot changes nothing and leaves a 0 leaf; every rule-1
-// violation and a tampered head or leaf is refused; the constraint count is the formula's.
+// (eventHash, computeShares); a lineage slot splits its amount, moves no head, debits nobody and
+// leaves a 0 leaf; a padding slot changes nothing and leaves a 0 leaf; every rule-1 violation and
+// a tampered head or leaf is refused; the constraint count is the formula's.
 import { beforeAll, describe, expect, it } from "vitest";
 import { eventHash, type RoyaltyEvent } from "../../core/event.ts";
 import { MAX_AMOUNT } from "../../core/field.ts";
@@ -21,10 +22,13 @@ const BPS = [
   [1, 9998, 1],
 ];
 const HEADS = [777n, 888n];
+/** Asset 1002's split names asset 1001 as its parent (the last entry), 1001's names none. */
+const PARENTS = [0n, 1001n];
 
 interface SlotCase {
-  payer: number; // -1: padding
+  payer: number; // -1: padding or lineage
   asset: number;
+  lineage?: boolean;
   seq?: bigint;
   amount: bigint;
   ref?: bigint;
@@ -42,6 +46,8 @@ function input(c: SlotCase) {
     assetId: ASSETS.map(String),
     splitBps: BPS.map((row) => row.map(String)),
     headBefore: HEADS.map(String),
+    lineage: c.lineage ? "1" : "0",
+    splitParent: PARENTS.map(String),
   };
 }
 
@@ -56,14 +62,17 @@ async function outputs(c: SlotCase) {
     debit: [0, 1].map((p) => at(`debit[${p}]`)),
     assetAmount: [0, 1].map((a) => at(`assetAmount[${a}]`)),
     share: (a: number, k: number) => at(`assetShare[${a}][${k}]`),
+    selectedAssetId: at("selectedAssetId"),
+    parentAsset: at("parentAsset"),
+    parentShare: at("parentShare"),
   };
 }
 
 describe("EventSlot(2, 2, 3)", () => {
-  it("should cost 4P + A(2K+1) + shares(K) + 265 constraints (474)", () => {
+  it("should cost 4P + A(2K+2) + shares(K) + 266 constraints (477)", () => {
     const shares = 107 + 40 * (K - 1);
-    expect(slot.constraints).toBe(4 * P + A * (2 * K + 1) + shares + 265);
-    expect(slot.constraints).toBe(474);
+    expect(slot.constraints).toBe(4 * P + A * (2 * K + 2) + shares + 266);
+    expect(slot.constraints).toBe(477);
   });
 
   it("should extend the selected payer's chain with core's eventHash and leave the other head", async () => {
@@ -94,6 +103,33 @@ describe("EventSlot(2, 2, 3)", () => {
         expect(out.share(1 - asset, k)).toBe(0n);
       }
     }
+  });
+
+  it("should give the selected asset's id, its parent and the last entry's share", async () => {
+    const out = await outputs({ payer: 0, asset: 1, amount: 1_000_003n });
+    expect(out.selectedAssetId).toBe(1002n);
+    expect(out.parentAsset).toBe(1001n);
+    expect(out.parentShare).toBe(computeShares(1_000_003n, BPS[1] as number[])[K - 1]);
+    expect((await outputs({ payer: 1, asset: 0, amount: 5n })).parentAsset).toBe(0n);
+  });
+
+  it("should split a lineage slot's amount (0 included) with no head, leaf or debit", async () => {
+    for (const amount of [0n, 7n, 4_321_987n]) {
+      const out = await outputs({ payer: -1, asset: 0, lineage: true, amount, seq: 0n, ref: 0n });
+      expect(out.headAfter).toEqual(HEADS);
+      expect(out.leaf).toBe(0n);
+      expect(out.debit).toEqual([0n, 0n]);
+      expect(out.assetAmount).toEqual([amount, 0n]);
+      const shares = amount === 0n ? [0n, 0n, 0n] : computeShares(amount, BPS[0] as number[]);
+      for (let k = 1; k < K; k++) expect(out.share(0, k)).toBe(shares[k]);
+    }
+  });
+
+  it("should refuse a lineage slot that selects a payer (it would debit one) or no asset", async () => {
+    const lineage = input({ payer: -1, asset: 0, lineage: true, amount: 10n });
+    expect(await refuses(slot, { ...lineage, payer: ["1", "0"] })).toBe(true);
+    expect(await refuses(slot, { ...lineage, asset: ["0", "0"] })).toBe(true);
+    expect(await refuses(slot, { ...lineage, lineage: "2" })).toBe(true);
   });
 
   it("should leave a padding slot without effect: heads unchanged, leaf 0, no debit", async () => {
