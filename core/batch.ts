@@ -8,7 +8,7 @@ import {
 } from "./eddsa.ts";
 import { RoyaltyError } from "./errors.ts";
 import { eventHash, type RoyaltyEvent, validateEvent } from "./event.ts";
-import { lineageShares, type LineageStep } from "./lineage.ts";
+import { type LineageStep, lineageShares } from "./lineage.ts";
 import { eventsRoot } from "./merkle.ts";
 import { type PublicData, publicSignals } from "./packing.ts";
 import type { CircuitParams } from "./params.ts";

@@ -5,6 +5,7 @@ export * from "./eddsa.ts";
 export * from "./errors.ts";
 export * from "./event.ts";
 export * from "./field.ts";
+export * from "./lineage.ts";
 export * from "./merkle.ts";
 export * from "./packing.ts";
 export * from "./params.ts";

@@ -53,6 +53,60 @@ export function sampleAsset(i: number, K: number, R: number): AssetState {
   return { assetId: 1001n + BigInt(i), split };
 }
 
+/**
+ * A lineage of D + 1 assets for a set: asset 2001 (an image, say) routes `parentBps` of each
+ * event to 2002 (its model), which routes as much to 2003 (a dataset), ... up to D parents; the
+ * last has no parent. Each has one account (recipient ids R, R-1, ...) beside its parent.
+ */
+export function sampleLineage(params: CircuitParams, parentBps = 3000): AssetState[] {
+  return Array.from({ length: params.D + 1 }, (_, level) => {
+    const assetId = 2001n + BigInt(level);
+    const recipients = [BigInt(params.R - level)];
+    const split: Split =
+      level < params.D
+        ? {
+            recipients,
+            bps: [10_000 - parentBps],
+            parent: { assetId: assetId + 1n, bps: parentBps },
+          }
+        : { recipients, bps: [10_000] };
+    return { assetId, split };
+  });
+}
+
+/**
+ * A valid batch whose events sit on the lineage of `sampleLineage`: event i on the asset
+ * `assetOf(i)` (default: the deepest asset, so every event climbs all D parents), one payer per
+ * event round-robin over the set's payer slots, as many events as fit the slots.
+ */
+export function sampleLineageRequest(
+  params: CircuitParams,
+  options: { amounts?: bigint[]; assetOf?: (i: number) => bigint } = {},
+): BatchRequest & { samplePayers: SamplePayer[] } {
+  const assets = sampleLineage(params);
+  const domain = domainOf(SAMPLE_CHAIN_ID, SAMPLE_ROLLUP);
+  const samplePayers = Array.from({ length: params.P }, (_, i) => samplePayer(i));
+  const amounts =
+    options.amounts ??
+    Array.from({ length: Math.floor(params.N / (params.D + 1)) }, (_, i) => 987_654n + BigInt(i));
+  const nextSeq = new Map<bigint, bigint>();
+  const events: RoyaltyEvent[] = amounts.map((amount, i) => {
+    const payer = (samplePayers[i % samplePayers.length] as SamplePayer).state.address;
+    const seq = (nextSeq.get(payer) ?? 0n) + 1n;
+    nextSeq.set(payer, seq);
+    return { payer, seq, assetId: options.assetOf?.(i) ?? 2001n, amount, ref: BigInt(i) };
+  });
+  return {
+    params,
+    domain,
+    events,
+    payers: samplePayers.map((p) => p.state),
+    assets,
+    signatures: signLastHeads(samplePayers, events),
+    samplePayers,
+  };
+}
+
 /** Signs each payer's last head reached by `events`, as a client signing its last event would. */
 export function signLastHeads(
   payers: readonly SamplePayer[],

@@ -10,6 +10,7 @@ import {
   SAMPLE_ROLLUP,
   sampleAsset,
   sampleBatchRequest,
+  sampleLineageRequest,
   samplePayer,
   signLastHeads,
 } from "../../prover/sample-batch.ts";
@@ -358,7 +359,11 @@ describe("RoyaltyBatch(test) rule 4: exact shares", () => {
   it("should reject a first-recipient share that is not the remainder (tampered witness)", async () => {
     const built = build(sampleBatchRequest(circuit.params));
     const witness = await circuit.witness(built.input);
-    witness[circuit.signal("main.events[0].shares.share[0]")]! += 1n;
+    // The first entry's share is amount minus the others (a linear term --O2 folds away): its
+    // routed credit is the witness value that carries it.
+    const route = built.input.route as string[][][];
+    const slot = (route[0]?.[0] ?? []).indexOf("1");
+    witness[circuit.signal(`main.routing.routeCredit[0][0][${slot}]`)]! += 1n;
     expect(await circuit.satisfies(witness)).toBe(false);
   });
 
@@ -439,5 +444,141 @@ describe("RoyaltyBatch(test) rule 6: eventsRoot", () => {
       signatures: signLastHeads(req.samplePayers, req.events),
     });
     expect(witness[1]).toBe(built.publicData.eventsRoot);
+  });
+});
+
+describe("RoyaltyBatch(test) rule 7: lineage", () => {
+  // Asset 2001 routes 30% of each event to its parent 2002 (D = 1 in the test set); two events on
+  // 2001 fill the four slots: event, lineage share, event, lineage share.
+  const lineageBatch = (amounts?: bigint[]) =>
+    build(sampleLineageRequest(circuit.params, amounts ? { amounts } : {}));
+  const slotOf = (built: ReturnType<typeof build>, assetId: bigint) =>
+    built.assetSlots.indexOf(assetId);
+
+  it("should accept events whose parent's share is split again, with credits computed by hand", async () => {
+    const { built } = await expectValid(sampleLineageRequest(circuit.params));
+    expect(built.eventSlots).toEqual([0, 2]);
+    expect(built.input.eventLineage).toEqual(["0", "1", "0", "1"]);
+    expect(built.leaves[1]).toBe(0n);
+    expect(built.leaves[3]).toBe(0n);
+    // 987,654 and 987,655: 30% to the parent (floor), the image's account keeps the rest; the
+    // parent's only account takes all of the parent's share.
+    const parentShares = [987_654n, 987_655n].map((a) => (a * 3000n) / 10_000n);
+    const parentTotal = parentShares.reduce((a, b) => a + b, 0n);
+    const childTotal = 987_654n + 987_655n - parentTotal;
+    const R = BigInt(circuit.params.R);
+    const credit = (id: bigint) =>
+      built.publicData.credits[built.recipientSlots.indexOf(id)] as bigint;
+    expect(credit(R)).toBe(childTotal);
+    expect(credit(R - 1n)).toBe(parentTotal);
+  });
+
+  it("should accept a parent's share of 0 (an event of 1 base unit) and events on the parent itself", async () => {
+    await expectValid(sampleLineageRequest(circuit.params, { amounts: [1n, 5n] }));
+    await expectValid(
+      sampleLineageRequest(circuit.params, {
+        amounts: [40_000n, 7n, 9n],
+        assetOf: (i) => (i === 0 ? 2001n : 2002n),
+      }),
+    );
+  });
+
+  it("should reject a parent's share kept by the child's first recipient (no parent in the opening, no lineage slot)", async () => {
+    const built = lineageBatch();
+    const child = slotOf(built, 2001n);
+    let input = withInput(built.input, "splitParent", (p) =>
+      p.map((v: string, a: number) => (a === child ? "0" : v)),
+    );
+    input = withInput(input, "splitBps", (b) =>
+      b.map((row: string[], a: number) => (a === child ? ["10000", "0"] : row)),
+    );
+    input = withInput(input, "eventLineage", () => ["0", "0", "0", "0"]);
+    input = withInput(input, "eventAsset", (e) =>
+      e.map((row: string[], i: number) => (i % 2 ? ["0", "0"] : row)),
+    );
+    input = withInput(input, "eventAmount", (e) =>
+      e.map((v: string, i: number) => (i % 2 ? "0" : v)),
+    );
+    expect(await rejects(circuit, input)).toBe(true);
+  });
+
+  it("should reject a batch that drops a lineage slot and keeps the registered split", async () => {
+    const built = lineageBatch();
+    let input = withInput(built.input, "eventLineage", (l) => ["0", "0", ...l.slice(2)]);
+    input = withInput(input, "eventAsset", (e) => [e[0], ["0", "0"], ...e.slice(2)]);
+    input = withInput(input, "eventAmount", (e) => [e[0], "0", ...e.slice(2)]);
+    expect(await rejects(circuit, input)).toBe(true);
+  });
+
+  it("should reject a parent's split opened against the wrong hash", async () => {
+    const built = lineageBatch();
+    const parent = slotOf(built, 2002n);
+    const tampered = withInput(built.input, "splitRecipient", (r) =>
+      r.map((row: string[], a: number) =>
+        a === parent ? [String(BigInt(row[0] as string) - 1n), row[1]] : row,
+      ),
+    );
+    expect(await rejects(circuit, tampered)).toBe(true);
+    const child = slotOf(built, 2001n);
+    const otherParent = withInput(built.input, "splitParent", (p) =>
+      p.map((v: string, a: number) => (a === child ? "2003" : v)),
+    );
+    expect(await rejects(circuit, otherParent)).toBe(true);
+  });
+
+  it("should reject a lineage slot that debits a payer", async () => {
+    const built = lineageBatch();
+    const input = withInput(built.input, "eventPayer", (e) => [e[0], e[0], ...e.slice(2)]);
+    expect(await rejects(circuit, input)).toBe(true);
+  });
+
+  it("should reject a lineage slot of another amount or another asset than the parent's share", async () => {
+    const built = lineageBatch();
+    for (const delta of [1n, -1n]) {
+      const input = withInput(built.input, "eventAmount", (e) => [
+        e[0],
+        String(BigInt(e[1]) + delta),
+        ...e.slice(2),
+      ]);
+      expect(await rejects(circuit, input)).toBe(true);
+    }
+    const child = slotOf(built, 2001n);
+    const onChild = withInput(built.input, "eventAsset", (e) => [
+      e[0],
+      e[0].map((_: string, a: number) => (a === child ? "1" : "0")),
+      ...e.slice(2),
+    ]);
+    expect(await rejects(circuit, onChild)).toBe(true);
+  });
+
+  it("should reject a lineage deeper than D (the default set's D = 3, a fourth parent)", async () => {
+    const deep = await circuitUnderTest("default");
+    const params = deep.params;
+    // 3001 -> 3002 -> 3003 -> 3004 -> 3005: four parents, one more than D.
+    const assets = Array.from({ length: 5 }, (_, i) => ({
+      assetId: 3001n + BigInt(i),
+      split:
+        i < 4
+          ? {
+              recipients: [BigInt(1 + i)],
+              bps: [5000],
+              parent: { assetId: 3002n + BigInt(i), bps: 5000 },
+            }
+          : { recipients: [5n], bps: [10_000] },
+    }));
+    const request = { ...sampleLineageRequest(params, { amounts: [1_000_000n] }), assets };
+    request.events = request.events.map((e) => ({ ...e, assetId: 3001n }));
+    request.signatures = signLastHeads(request.samplePayers, request.events);
+    expect(() => build(request)).toThrow(/more than 3 parents/);
+    const built = build({ ...request, params: { ...params, D: 4 } });
+    expect(built.input.eventLineage?.slice(0, 5)).toEqual(["0", "1", "1", "1", "1"]);
+    expect(await rejects(deep, built.input)).toBe(true);
+    // The same batch one level shorter is valid.
+    const shallow = assets.map((a) =>
+      a.assetId === 3004n ? { ...a, split: { recipients: [4n], bps: [10_000] } } : a,
+    );
+    const ok = build({ ...request, assets: shallow });
+    const witness = await deep.witness(ok.input);
+    expect(await deep.satisfies(witness)).toBe(true);
   });
 });

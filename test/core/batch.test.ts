@@ -334,7 +334,13 @@ describe("buildBatch", () => {
 
   it("should not accept more assets than A", () => {
     const e = expectRoyaltyError(
-      () => buildBatch(request({ events: [...events.slice(0, 3), ev(ADDR_LO, 4n, 6n, 1n)] })),
+      () =>
+        buildBatch(
+          request({
+            events: [...events.slice(0, 3), ev(ADDR_LO, 4n, 6n, 1n)],
+            assets: [...assets, { assetId: 6n, split: { recipients: [20n], bps: [10_000] } }],
+          }),
+        ),
       "BATCH_OVERFLOW",
       "batch needs 3 asset slots but the circuit has 2; cut the batch earlier",
     );

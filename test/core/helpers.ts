@@ -24,11 +24,17 @@ export function thrown(fn: () => unknown): unknown {
 }
 
 /** Asserts `fn` throws a RoyaltyError with exactly this code and message. */
-export function expectRoyaltyError(fn: () => unknown, code: string, message: string): RoyaltyError {
+export function expectRoyaltyError(
+  fn: () => unknown,
+  code: string,
+  message: string | RegExp,
+): RoyaltyError {
   const err = thrown(fn);
   expect(err).toBeInstanceOf(RoyaltyError);
   const e = err as RoyaltyError;
-  expect({ code: e.code, message: e.message }).toEqual({ code, message });
+  expect(e.code).toBe(code);
+  if (typeof message === "string") expect(e.message).toBe(message);
+  else expect(e.message).toMatch(message);
   return e;
 }
 

@@ -7,6 +7,7 @@ import {
   type Split,
   splitEntries,
   splitHash,
+  splitShares,
   validateSplit,
 } from "../../core/index.ts";
 import { expectInvalid, refHash } from "./helpers.ts";
@@ -409,5 +410,92 @@ describe("splitHash", () => {
       "split.bps",
       "must sum to 10000",
     );
+  });
+});
+
+describe("a split with a parent asset", () => {
+  const withParent: Split = {
+    recipients: [7n, 8n],
+    bps: [5000, 2000],
+    parent: { assetId: 42n, bps: 3000 },
+  };
+
+  it("should put the parent in the last entry as parent * 2^46 + bps, after the accounts", () => {
+    expect(splitEntries(withParent, 4)).toEqual([
+      7n * 16384n + 5000n,
+      8n * 16384n + 2000n,
+      0n,
+      42n * 2n ** 46n + 3000n,
+    ]);
+    expect(splitHash(900n, withParent, 4)).toBe(
+      refHash([900n, 7n * 16384n + 5000n, 8n * 16384n + 2000n, 0n, 42n * 2n ** 46n + 3000n]),
+    );
+  });
+
+  it("should keep account-only split hashes as they were", () => {
+    const plain: Split = { recipients: [7n], bps: [10_000] };
+    expect(splitHash(900n, plain, 4)).toBe(refHash([900n, 7n * 16384n + 10000n, 0n, 0n, 0n]));
+  });
+
+  it("should leave the parent's entry to it: at most K - 1 accounts", () => {
+    expectInvalid(
+      () =>
+        validateSplit(
+          {
+            recipients: [1n, 2n, 3n, 4n],
+            bps: [2500, 2500, 2500, 1500],
+            parent: { assetId: 5n, bps: 1000 },
+          },
+          4,
+        ),
+      "split.recipients",
+      "must hold 1 to 3 recipients beside a parent asset",
+    );
+    expectInvalid(
+      () => validateSplit({ recipients: [], bps: [], parent: { assetId: 5n, bps: 10_000 } }, 4),
+      "split.recipients",
+      "must hold 1 to 3 recipients beside a parent asset",
+    );
+  });
+
+  it("should count the parent's bps in the sum and refuse a parent of 0 bps, asset 0 or itself", () => {
+    expectInvalid(
+      () => validateSplit({ ...withParent, parent: { assetId: 42n, bps: 2999 } }, 4),
+      "split.bps",
+      "must sum to 10000",
+    );
+    expectInvalid(
+      () => validateSplit({ recipients: [7n], bps: [10_000], parent: { assetId: 42n, bps: 0 } }, 4),
+      "split.parent.bps",
+      "must be an integer from 1 to 10000",
+    );
+    expectInvalid(
+      () => validateSplit({ ...withParent, parent: { assetId: 0n, bps: 3000 } }, 4),
+      "split.parent.assetId",
+      "must not be 0",
+    );
+    expectInvalid(
+      () => validateSplit({ ...withParent, parent: { assetId: 1n << 64n, bps: 3000 } }, 4),
+      "split.parent.assetId",
+      "must be below 2^64",
+    );
+    expectInvalid(
+      () => splitHash(42n, withParent, 4),
+      "split.parent.assetId",
+      "must not be the asset itself",
+    );
+  });
+
+  it("should split an amount over the accounts and the parent, the parent's share last", () => {
+    expect(splitShares(1_000_003n, withParent)).toEqual({
+      accounts: [500_003n, 200_000n],
+      parent: 300_000n,
+    });
+    expect(splitShares(3n, withParent)).toEqual({ accounts: [3n, 0n], parent: 0n });
+    expect(splitShares(0n, withParent)).toEqual({ accounts: [0n, 0n], parent: 0n });
+    expect(splitShares(10n, { recipients: [1n], bps: [10_000] })).toEqual({
+      accounts: [10n],
+      parent: 0n,
+    });
   });
 });
