@@ -8,7 +8,7 @@ import {
 } from "./eddsa.ts";
 import { RoyaltyError } from "./errors.ts";
 import { eventHash, type RoyaltyEvent, validateEvent } from "./event.ts";
-import { type LineageStep, lineageShares } from "./lineage.ts";
+import { type LineageStep, slotLayout } from "./lineage.ts";
 import { eventsRoot } from "./merkle.ts";
 import { type PublicData, publicSignals } from "./packing.ts";
 import type { CircuitParams } from "./params.ts";
@@ -91,13 +91,9 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
 
   const assetById = new Map(req.assets.map((a) => [a.assetId, a]));
   const splitOf = (id: bigint) => assetById.get(id)?.split;
-  const lineages: LineageStep[][] = req.events.map((ev) =>
-    lineageShares(ev.amount, ev.assetId, splitOf, params.D),
-  );
+  const { eventSlots, lineages } = slotLayout(req.events, splitOf, params.D);
   const slots: Slot[] = [];
-  const eventSlots: number[] = [];
   req.events.forEach((event, i) => {
-    eventSlots.push(slots.length);
     for (const step of lineages[i] as LineageStep[]) {
       slots.push(
         step.level === 0

@@ -61,3 +61,35 @@ export function lineageShares(
   }
   return steps;
 }
+
+/** Where a batch's events sit among its event slots, and what each event's lineage credits. */
+export interface SlotLayout {
+  /** per event, its slot: its leaf index in the events tree */
+  eventSlots: number[];
+  /** slots used: one per event and one per lineage level */
+  slotCount: number;
+  /** per event, its lineage levels (level 0: the event's own asset) */
+  lineages: LineageStep[][];
+}
+
+/**
+ * The slots of a batch's events in batch order (docs/protocol.md §4): each event, then one slot
+ * per parent its royalty climbs. The batch builder, the statement index and `royalty verify` all
+ * place leaves with it.
+ */
+export function slotLayout(
+  events: readonly { assetId: bigint; amount: bigint }[],
+  splitOf: SplitOf,
+  maxDepth: number,
+): SlotLayout {
+  const eventSlots: number[] = [];
+  const lineages: LineageStep[][] = [];
+  let slotCount = 0;
+  for (const e of events) {
+    const steps = lineageShares(e.amount, e.assetId, splitOf, maxDepth);
+    eventSlots.push(slotCount);
+    lineages.push(steps);
+    slotCount += steps.length;
+  }
+  return { eventSlots, slotCount, lineages };
+}
