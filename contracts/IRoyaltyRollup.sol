@@ -28,8 +28,11 @@ interface IRoyaltyRollup {
     error RoyaltyRollup__TooEarly(uint256 availableAt);
     error RoyaltyRollup__InsufficientEscrow(address payer, uint256 escrow, uint256 needed);
     error RoyaltyRollup__AssetExists(uint64 assetId);
+    /// @notice `assetId` is not registered (the asset itself, a settled batch's asset slot, or the
+    ///         parent a split names).
     error RoyaltyRollup__UnknownAsset(uint64 assetId);
     error RoyaltyRollup__NotAssetOwner(uint64 assetId);
+    /// @notice A split breaks the rule named in `rule` (recipient count, bps sum, parent bps, ...).
     error RoyaltyRollup__BadSplit(string rule);
     error RoyaltyRollup__WrongBatchNumber(uint256 expected, uint256 got);
     error RoyaltyRollup__BadBatchShape(string field);
@@ -46,6 +49,14 @@ interface IRoyaltyRollup {
     error RoyaltyRollup__EscrowOverflow(address payer, uint256 escrow, uint256 credit);
     error RoyaltyRollup__TokenHasNoCode(address token);
     error RoyaltyRollup__BalanceOverflow(uint32 accountId);
+    /// @notice Registering `assetId` under its parent would give it lineage level `level`, above
+    ///         the circuit's depth `maxDepth` (`maxLineageDepth`): a share of its events would climb
+    ///         more parents than a batch can route.
+    error RoyaltyRollup__LineageTooDeep(uint64 assetId, uint256 level, uint256 maxDepth);
+    /// @notice A split update of `assetId` (lineage level `level`, fixed at registration) names
+    ///         `parentAsset`, whose level `parentLevel` is not strictly below: a parent must sit
+    ///         lower, so that no lineage cycles (the asset itself included) or grows past the depth.
+    error RoyaltyRollup__ParentLevelTooHigh(uint64 assetId, uint64 parentAsset, uint256 parentLevel, uint256 level);
 
     event PayerRegistered(address indexed payer, uint256 pubKeyX, uint256 pubKeyY, uint256 keyHash);
     event KeyRotationRequested(address indexed payer, uint256 pubKeyX, uint256 pubKeyY, uint256 keyHash, uint256 effectiveAt);
@@ -53,8 +64,30 @@ interface IRoyaltyRollup {
     event WithdrawalRequested(address indexed payer, uint256 amount, uint256 availableAt);
     event Withdrawn(address indexed payer, uint256 amount, uint256 escrow);
     event AccountRegistered(uint32 indexed accountId, address indexed account);
-    event AssetRegistered(uint64 indexed assetId, address indexed owner, uint32[] recipientIds, uint16[] bps, uint256 splitHash);
-    event SplitUpdateRequested(uint64 indexed assetId, uint32[] recipientIds, uint16[] bps, uint256 splitHash, uint256 effectiveAt);
+    /// @notice An asset and its split: recipients' account ids and bps, and the parent asset with
+    ///         its bps (`parentAsset` 0 and `parentBps` 0 without one); `level` is the asset's lineage
+    ///         level (0 without a parent, else the parent's + 1), `splitHash` what settlement checks.
+    event AssetRegistered(
+        uint64 indexed assetId,
+        address indexed owner,
+        uint32[] recipientIds,
+        uint16[] bps,
+        uint64 parentAsset,
+        uint16 parentBps,
+        uint8 level,
+        uint256 splitHash
+    );
+    /// @notice A requested split of `assetId` (same fields as `AssetRegistered`), applicable from
+    ///         `effectiveAt` by `applySplitUpdate`.
+    event SplitUpdateRequested(
+        uint64 indexed assetId,
+        uint32[] recipientIds,
+        uint16[] bps,
+        uint64 parentAsset,
+        uint16 parentBps,
+        uint256 splitHash,
+        uint256 effectiveAt
+    );
     /// @notice The whole settlement, arguments and proof, so that chain watchers and verifiers need
     ///         only logs: nobody decodes or traces the settlement transaction, which may come
     ///         through a relay, a multisig or a smart account.
@@ -82,12 +115,40 @@ interface IRoyaltyRollup {
     /// @notice Pays out a matured withdrawal request (capped by the escrow left after settlements).
     function withdraw() external;
 
-    /// @notice Registers an asset owned by the caller with its royalty split.
-    function registerAsset(uint64 assetId, address[] calldata recipients, uint16[] calldata bps) external;
+    /// @notice Registers an asset owned by the caller with its royalty split: 1..K distinct non-zero
+    ///         recipients, or 1..K-1 beside a parent asset, whose share is split again by the
+    ///         parent's own split (docs/protocol.md §3). All bps, the parent's included, sum to 10000.
+    ///         The asset's lineage level (0 without a parent, else the parent's + 1, at most
+    ///         `maxLineageDepth`) is fixed here for good.
+    /// @param assetId Non-zero id of the new asset.
+    /// @param recipients Recipient addresses; each gets an account id on first appearance.
+    /// @param bps Basis points per recipient; the first recipient also takes rounding remainders.
+    /// @param parentAsset A registered asset to pass a share to, or 0 for none.
+    /// @param parentBps The parent's basis points: positive with a parent, 0 without.
+    function registerAsset(
+        uint64 assetId,
+        address[] calldata recipients,
+        uint16[] calldata bps,
+        uint64 parentAsset,
+        uint16 parentBps
+    ) external;
 
     /// @notice Replaces an asset's split after the split delay (batches proven against the old
-    ///         split can still settle until then).
-    function updateSplit(uint64 assetId, address[] calldata recipients, uint16[] calldata bps) external;
+    ///         split can still settle until then). Only the owner may. Same rules as
+    ///         `registerAsset`; a parent must have a lineage level strictly below the asset's own,
+    ///         which never changes (so an asset registered without a parent never gets one).
+    /// @param assetId The asset, owned by the caller.
+    /// @param recipients Recipient addresses; each gets an account id on first appearance.
+    /// @param bps Basis points per recipient; the first recipient also takes rounding remainders.
+    /// @param parentAsset A registered asset of a lower level to pass a share to, or 0 for none.
+    /// @param parentBps The parent's basis points: positive with a parent, 0 without.
+    function updateSplit(
+        uint64 assetId,
+        address[] calldata recipients,
+        uint16[] calldata bps,
+        uint64 parentAsset,
+        uint16 parentBps
+    ) external;
 
     /// @notice Makes a requested split update effective once its delay has passed; anyone may call.
     function applySplitUpdate(uint64 assetId) external;

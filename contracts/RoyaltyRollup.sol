@@ -18,13 +18,20 @@ interface IERC20Minimal {
 ///         proven batches of royalty events (docs/protocol.md). One token per deployment: ETH
 ///         (token = address(0)) or one ERC-20.
 contract RoyaltyRollup is IRoyaltyRollup {
-    /// @notice Sizes of the batch circuit this deployment's verifier checks.
+    /// @notice Sizes of the batch circuit this deployment's verifier checks (circuits/params.json).
+    /// @param n Event slots N.
+    /// @param k Entries per split K (accounts, and a parent asset in the last entry).
+    /// @param a Asset slots A.
+    /// @param p Payer slots P.
+    /// @param r Recipient slots R.
+    /// @param d Lineage depth D: the most parent levels a share may climb from an event's asset.
     struct Params {
         uint16 n;
         uint16 k;
         uint16 a;
         uint16 p;
         uint16 r;
+        uint8 d;
     }
 
     /// @dev Settlement touches only the first three slots (key hash, head, escrow); delayed
@@ -39,11 +46,16 @@ contract RoyaltyRollup is IRoyaltyRollup {
         uint64 withdrawalAvailableAt;
     }
 
-    /// @dev Settlement reads only `splitHash`.
+    /// @dev Settlement reads only `splitHash` (a parent asset is one more asset slot of the batch,
+    ///      checked like any other). `level` is the asset's lineage level, fixed at registration:
+    ///      0 without a parent, else its parent's level + 1; every parent named later must sit
+    ///      strictly lower, so levels fall along parent links and no lineage cycles or climbs past
+    ///      `maxLineageDepth`. It packs into the owner's slot.
     struct Asset {
         uint256 splitHash;
         address owner;
         uint64 splitEffectiveAt;
+        uint8 level;
         uint256 pendingSplitHash;
     }
 
@@ -68,13 +80,16 @@ contract RoyaltyRollup is IRoyaltyRollup {
     uint256 public immutable recipientSlots;
     uint256 public immutable totalBits;
     uint256 public immutable packedWords;
+    /// @notice Lineage depth D of the circuit: the highest level an asset may have (a share climbs
+    ///         at most this many parents above an event's asset).
+    uint256 public immutable maxLineageDepth;
     bytes4 private immutable verifySelector;
     /// @notice Seconds without a settlement after which anyone may settle (the operator vanished).
     uint256 public immutable forcedSettlementDelay;
 
     /// @notice Per payer: key hash, settled chain head, escrow and pending changes.
     mapping(address => Payer) public payers;
-    /// @notice Per asset: split hash, owner and a pending split update.
+    /// @notice Per asset: split hash, owner, a pending split update and its lineage level.
     mapping(uint64 => Asset) public assets;
     /// @notice Account id of a recipient address (0: none yet).
     mapping(address => uint32) public accountIdOf;
@@ -105,7 +120,7 @@ contract RoyaltyRollup is IRoyaltyRollup {
 
     /// @param token_ ERC-20 of this deployment, or address(0) for ETH.
     /// @param verifier_ snarkjs-generated Groth16 verifier of the circuit with sizes `params`.
-    /// @param params Circuit sizes (N, K, A, P, R of circuits/params.json).
+    /// @param params Circuit sizes (N, K, A, P, R, D of circuits/params.json).
     /// @param withdrawalDelay_ Seconds between a withdrawal (or key rotation) request and its effect.
     /// @param splitDelay_ Seconds between a split update and its effect.
     /// @param operator_ The only address that may settle, until `forcedSettlementDelay` passes without a settlement.
@@ -132,6 +147,7 @@ contract RoyaltyRollup is IRoyaltyRollup {
         assetSlots = params.a;
         payerSlots = params.p;
         recipientSlots = params.r;
+        maxLineageDepth = params.d;
         uint256 logN;
         while ((uint256(1) << logN) < params.n) logN++;
         totalBits = 97 + logN;
@@ -217,26 +233,49 @@ contract RoyaltyRollup is IRoyaltyRollup {
     // ---------------------------------------------------------------- assets
 
     /// @inheritdoc IRoyaltyRollup
-    function registerAsset(uint64 assetId, address[] calldata recipients, uint16[] calldata bps) external {
+    function registerAsset(
+        uint64 assetId,
+        address[] calldata recipients,
+        uint16[] calldata bps,
+        uint64 parentAsset,
+        uint16 parentBps
+    ) external {
         if (assetId == 0) revert RoyaltyRollup__BadSplit("assetId must not be 0");
         Asset storage asset = assets[assetId];
         if (asset.owner != address(0)) revert RoyaltyRollup__AssetExists(assetId);
-        (uint32[] memory ids, uint256 hash) = _split(assetId, recipients, bps);
+        (uint32[] memory ids, uint256 hash, uint256 parentLevel) =
+            _split(assetId, recipients, bps, parentAsset, parentBps);
+        // parentLevel <= maxLineageDepth <= 255, so the sum cannot overflow uint256.
+        uint256 level = parentAsset == 0 ? 0 : parentLevel + 1;
+        if (level > maxLineageDepth) revert RoyaltyRollup__LineageTooDeep(assetId, level, maxLineageDepth);
         asset.owner = msg.sender;
+        asset.level = uint8(level);
         asset.splitHash = hash;
-        emit AssetRegistered(assetId, msg.sender, ids, bps, hash);
+        emit AssetRegistered(assetId, msg.sender, ids, bps, parentAsset, parentBps, uint8(level), hash);
     }
 
     /// @inheritdoc IRoyaltyRollup
-    function updateSplit(uint64 assetId, address[] calldata recipients, uint16[] calldata bps) external {
+    function updateSplit(
+        uint64 assetId,
+        address[] calldata recipients,
+        uint16[] calldata bps,
+        uint64 parentAsset,
+        uint16 parentBps
+    ) external {
         Asset storage asset = assets[assetId];
         if (asset.owner == address(0)) revert RoyaltyRollup__UnknownAsset(assetId);
         if (asset.owner != msg.sender) revert RoyaltyRollup__NotAssetOwner(assetId);
-        (uint32[] memory ids, uint256 hash) = _split(assetId, recipients, bps);
+        (uint32[] memory ids, uint256 hash, uint256 parentLevel) =
+            _split(assetId, recipients, bps, parentAsset, parentBps);
+        // The level never changes: a parent must sit strictly below it (itself included: equal).
+        uint256 level = asset.level;
+        if (parentAsset != 0 && parentLevel >= level) {
+            revert RoyaltyRollup__ParentLevelTooHigh(assetId, parentAsset, parentLevel, level);
+        }
         uint256 effectiveAt = block.timestamp + splitDelay;
         asset.pendingSplitHash = hash;
         asset.splitEffectiveAt = uint64(effectiveAt);
-        emit SplitUpdateRequested(assetId, ids, bps, hash, effectiveAt);
+        emit SplitUpdateRequested(assetId, ids, bps, parentAsset, parentBps, hash, effectiveAt);
     }
 
     /// @inheritdoc IRoyaltyRollup
@@ -455,15 +494,32 @@ contract RoyaltyRollup is IRoyaltyRollup {
         return ok && result.length == 32 && abi.decode(result, (bool));
     }
 
-    function _split(uint64 assetId, address[] calldata recipients, uint16[] calldata bps)
-        private
-        returns (uint32[] memory ids, uint256 hash)
-    {
+    /// @dev Checks a split (docs/protocol.md §3), assigns account ids to its recipients and hashes
+    ///      it. With a parent asset: the parent must be registered (its level is returned), its bps
+    ///      positive, and the parent takes the last of the K entries, so at most K - 1 accounts.
+    function _split(
+        uint64 assetId,
+        address[] calldata recipients,
+        uint16[] calldata bps,
+        uint64 parentAsset,
+        uint16 parentBps
+    ) private returns (uint32[] memory ids, uint256 hash, uint256 parentLevel) {
+        uint256 maxAccounts = maxRecipients;
+        uint256 sum;
+        if (parentAsset == 0) {
+            if (parentBps != 0) revert RoyaltyRollup__BadSplit("parent bps without a parent");
+        } else {
+            Asset storage parent = assets[parentAsset];
+            if (parent.owner == address(0)) revert RoyaltyRollup__UnknownAsset(parentAsset);
+            if (parentBps == 0) revert RoyaltyRollup__BadSplit("parent bps must be positive");
+            parentLevel = parent.level;
+            maxAccounts -= 1;
+            sum = parentBps;
+        }
         uint256 n = recipients.length;
-        if (n == 0 || n > maxRecipients) revert RoyaltyRollup__BadSplit("recipient count");
+        if (n == 0 || n > maxAccounts) revert RoyaltyRollup__BadSplit("recipient count");
         if (bps.length != n) revert RoyaltyRollup__BadSplit("one bps per recipient");
         ids = new uint32[](n);
-        uint256 sum;
         for (uint256 i; i < n; i++) {
             if (recipients[i] == address(0)) revert RoyaltyRollup__BadSplit("zero recipient");
             for (uint256 j; j < i; j++) {
@@ -473,7 +529,7 @@ contract RoyaltyRollup is IRoyaltyRollup {
             ids[i] = _accountId(recipients[i]);
         }
         if (sum != BPS_DENOMINATOR) revert RoyaltyRollup__BadSplit("bps must sum to 10000");
-        hash = SplitHash.compute(assetId, ids, bps, maxRecipients);
+        hash = SplitHash.compute(assetId, ids, bps, parentAsset, parentBps, maxRecipients);
     }
 
     function _accountId(address account) private returns (uint32 id) {

@@ -51,6 +51,13 @@ const SENTENCES: Record<string, (a: readonly unknown[]) => string> = {
   EscrowOverflow: (a) => `payer ${a[0]}'s escrow ${a[1]} plus ${a[2]} would overflow 128 bits`,
   TokenHasNoCode: (a) => `the token ${a[0]} has no contract code`,
   BalanceOverflow: (a) => `account ${a[0]}'s claimable balance would overflow`,
+  LineageTooDeep: (a) =>
+    `asset ${a[0]} would sit at lineage level ${a[1]}, above this deployment's depth ${a[2]}: name a parent of a lower level`,
+  ParentLevelTooHigh: (a) =>
+    `asset ${a[0]} is at lineage level ${a[3]}, fixed at registration, and its parent ${a[1]} is at level ${a[2]}: a parent must be of a lower level (and never the asset itself)`,
+  // The split hash library's own error (contracts/lib/SplitHash.sol), carried as it is named.
+  SplitHash__UnsupportedK: (a) =>
+    `this deployment's K = ${a[0]} has no on-chain split hash (K must be 1 to 4): redeploy with a supported parameter set`,
 };
 
 const PREFIX = "RoyaltyRollup__";

@@ -39,6 +39,11 @@ export const royaltyRollupAbi = [
             name: "r",
             type: "uint16",
           },
+          {
+            internalType: "uint8",
+            name: "d",
+            type: "uint8",
+          },
         ],
         internalType: "struct RoyaltyRollup.Params",
         name: "params",
@@ -208,6 +213,27 @@ export const royaltyRollupAbi = [
         name: "assetId",
         type: "uint64",
       },
+      {
+        internalType: "uint256",
+        name: "level",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "maxDepth",
+        type: "uint256",
+      },
+    ],
+    name: "RoyaltyRollup__LineageTooDeep",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint64",
+        name: "assetId",
+        type: "uint64",
+      },
     ],
     name: "RoyaltyRollup__NotAssetOwner",
     type: "error",
@@ -242,6 +268,32 @@ export const royaltyRollupAbi = [
   {
     inputs: [],
     name: "RoyaltyRollup__NothingPending",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint64",
+        name: "assetId",
+        type: "uint64",
+      },
+      {
+        internalType: "uint64",
+        name: "parentAsset",
+        type: "uint64",
+      },
+      {
+        internalType: "uint256",
+        name: "parentLevel",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "level",
+        type: "uint256",
+      },
+    ],
+    name: "RoyaltyRollup__ParentLevelTooHigh",
     type: "error",
   },
   {
@@ -437,6 +489,24 @@ export const royaltyRollupAbi = [
         internalType: "uint16[]",
         name: "bps",
         type: "uint16[]",
+      },
+      {
+        indexed: false,
+        internalType: "uint64",
+        name: "parentAsset",
+        type: "uint64",
+      },
+      {
+        indexed: false,
+        internalType: "uint16",
+        name: "parentBps",
+        type: "uint16",
+      },
+      {
+        indexed: false,
+        internalType: "uint8",
+        name: "level",
+        type: "uint8",
       },
       {
         indexed: false,
@@ -689,6 +759,18 @@ export const royaltyRollupAbi = [
       },
       {
         indexed: false,
+        internalType: "uint64",
+        name: "parentAsset",
+        type: "uint64",
+      },
+      {
+        indexed: false,
+        internalType: "uint16",
+        name: "parentBps",
+        type: "uint16",
+      },
+      {
+        indexed: false,
         internalType: "uint256",
         name: "splitHash",
         type: "uint256",
@@ -888,6 +970,11 @@ export const royaltyRollupAbi = [
         type: "uint64",
       },
       {
+        internalType: "uint8",
+        name: "level",
+        type: "uint8",
+      },
+      {
         internalType: "uint256",
         name: "pendingSplitHash",
         type: "uint256",
@@ -1040,6 +1127,19 @@ export const royaltyRollupAbi = [
   },
   {
     inputs: [],
+    name: "maxLineageDepth",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "maxRecipients",
     outputs: [
       {
@@ -1168,6 +1268,16 @@ export const royaltyRollupAbi = [
         internalType: "uint16[]",
         name: "bps",
         type: "uint16[]",
+      },
+      {
+        internalType: "uint64",
+        name: "parentAsset",
+        type: "uint64",
+      },
+      {
+        internalType: "uint16",
+        name: "parentBps",
+        type: "uint16",
       },
     ],
     name: "registerAsset",
@@ -1384,6 +1494,16 @@ export const royaltyRollupAbi = [
         internalType: "uint16[]",
         name: "bps",
         type: "uint16[]",
+      },
+      {
+        internalType: "uint64",
+        name: "parentAsset",
+        type: "uint64",
+      },
+      {
+        internalType: "uint16",
+        name: "parentBps",
+        type: "uint16",
       },
     ],
     name: "updateSplit",

@@ -78,7 +78,7 @@ export async function startEmbeddedRollup(o: EmbeddedRollupOptions) {
     await as.write.deposit([o.deposit], { value: o.deposit });
     payers.push({ address: wallet.account.address, privateKey });
   }
-  for (const a of o.assets) await rollup.write.registerAsset([a.id, a.recipients, a.bps]);
+  for (const a of o.assets) await rollup.write.registerAsset([a.id, a.recipients, a.bps, 0n, 0]);
 
   const sequencer = await runSequencer({
     db: join(mkdtempSync(join(tmpdir(), "royalty-demo-")), "sequencer.sqlite"),

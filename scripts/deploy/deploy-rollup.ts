@@ -39,7 +39,7 @@ export async function deployRollup(viem: Viem, options: DeployOptions) {
     [
       options.token ?? ETH,
       verifier.address,
-      { n: params.N, k: params.K, a: params.A, p: params.P, r: params.R },
+      { n: params.N, k: params.K, a: params.A, p: params.P, r: params.R, d: params.D },
       BigInt(options.withdrawalDelay ?? 3600),
       BigInt(options.splitDelay ?? 3600),
       operator,

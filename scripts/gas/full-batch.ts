@@ -56,7 +56,7 @@ export async function fullBatchScenario(viem: Viem, params: CircuitParams, token
       k === 0 ? 10_000 - 1111 * (count - 1) : 1111,
     );
     const assetId = BigInt(5001 + a);
-    await rollup.write.registerAsset([assetId, recipients, bps]);
+    await rollup.write.registerAsset([assetId, recipients, bps, 0n, 0]);
     const ids: bigint[] = [];
     for (const r of recipients) ids.push(BigInt(await rollup.read.accountIdOf([r])));
     assets.push({ assetId, split: { recipients: ids, bps } });

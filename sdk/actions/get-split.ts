@@ -4,16 +4,20 @@ import { getLogsPaged } from "../logs.ts";
 import { royaltyRollupAbi } from "../rollup-abi.ts";
 import type { RollupReader } from "./transact.ts";
 
-/** One split: recipients with their basis points. */
+/** One split: recipients with their basis points, and the parent asset it passes a share to. */
 export interface Split {
   recipients: Address[];
   bps: number[];
+  /** the parent asset whose own split divides this share again (docs/protocol.md §3), if any */
+  parent?: { assetId: bigint; bps: number };
   splitHash: bigint;
 }
 
 export interface AssetState {
   assetId: bigint;
   owner: Address;
+  /** lineage level, fixed at registration: 0 without a parent, else the parent's level + 1 */
+  level: number;
   /** the split batches settle against now */
   split: Split;
   /** a requested update and when it can be applied, if any */
@@ -26,9 +30,10 @@ const SPLIT_EVENTS = [
 ];
 
 /**
- * An asset's owner, current split and pending update. The contract stores only split hashes; the
- * recipients come from the asset's AssetRegistered and SplitUpdateRequested logs (read in pages
- * from `fromBlock`, the deployment block when known) and are checked against those hashes.
+ * An asset's owner, lineage level, current split and pending update. The contract stores only
+ * split hashes; the recipients and the parent come from the asset's AssetRegistered and
+ * SplitUpdateRequested logs (read in pages from `fromBlock`, the deployment block when known)
+ * and are checked against those hashes.
  *
  * @example
  * const { owner, split } = await getSplit(reader, { assetId: 7n, fromBlock: info.fromBlock });
@@ -37,12 +42,13 @@ export async function getSplit(
   ctx: RollupReader,
   o: { assetId: bigint; fromBlock?: bigint },
 ): Promise<AssetState> {
-  const [splitHash, owner, effectiveAt, pendingSplitHash] = await ctx.publicClient.readContract({
-    address: ctx.rollup,
-    abi: royaltyRollupAbi,
-    functionName: "assets",
-    args: [o.assetId],
-  });
+  const [splitHash, owner, effectiveAt, level, pendingSplitHash] =
+    await ctx.publicClient.readContract({
+      address: ctx.rollup,
+      abi: royaltyRollupAbi,
+      functionName: "assets",
+      args: [o.assetId],
+    });
   if (owner === zeroAddress) {
     throw new RoyaltyError("UNKNOWN_ASSET", `asset ${o.assetId} is not registered on this rollup`, {
       details: { assetId: String(o.assetId) },
@@ -54,10 +60,14 @@ export async function getSplit(
     args: { assetId: o.assetId },
     fromBlock: o.fromBlock ?? 0n,
   });
-  const splits = new Map<bigint, { ids: readonly number[]; bps: readonly number[] }>();
+  const splits = new Map<
+    bigint,
+    { ids: readonly number[]; bps: readonly number[]; parentAsset: bigint; parentBps: number }
+  >();
   for (const e of parseEventLogs({ abi: royaltyRollupAbi, logs: logs as Log[] })) {
     if (e.eventName === "AssetRegistered" || e.eventName === "SplitUpdateRequested") {
-      splits.set(e.args.splitHash, { ids: e.args.recipientIds, bps: e.args.bps });
+      const { recipientIds: ids, bps, parentAsset, parentBps } = e.args;
+      splits.set(e.args.splitHash, { ids, bps, parentAsset, parentBps });
     }
   }
   const resolve = async (hash: bigint): Promise<Split> => {
@@ -79,9 +89,17 @@ export async function getSplit(
         }),
       ),
     );
-    return { recipients, bps: [...found.bps], splitHash: hash };
+    const split: Split = { recipients, bps: [...found.bps], splitHash: hash };
+    if (found.parentAsset !== 0n)
+      split.parent = { assetId: found.parentAsset, bps: found.parentBps };
+    return split;
   };
-  const state: AssetState = { assetId: o.assetId, owner, split: await resolve(splitHash) };
+  const state: AssetState = {
+    assetId: o.assetId,
+    owner,
+    level,
+    split: await resolve(splitHash),
+  };
   if (pendingSplitHash !== 0n) {
     state.pending = { ...(await resolve(pendingSplitHash)), effectiveAt };
   }

@@ -97,8 +97,8 @@ export async function deployScenario(
     client: { wallet: owner! },
   });
   const recipients = [r1!, r2!, r3!].map((w) => w.account.address);
-  await asOwner.write.registerAsset([1001n, [recipients[0]!, recipients[1]!], [7000, 3000]]);
-  await asOwner.write.registerAsset([1002n, [recipients[2]!, recipients[0]!], [5001, 4999]]);
+  await asOwner.write.registerAsset([1001n, [recipients[0]!, recipients[1]!], [7000, 3000], 0n, 0]);
+  await asOwner.write.registerAsset([1002n, [recipients[2]!, recipients[0]!], [5001, 4999], 0n, 0]);
   const assets: AssetState[] = [
     { assetId: 1001n, split: { recipients: [1n, 2n], bps: [7000, 3000] } },
     { assetId: 1002n, split: { recipients: [3n, 1n], bps: [5001, 4999] } },

@@ -78,19 +78,19 @@ describe("RoyaltyRollup registration", () => {
     });
     const [x, y, z] = s.recipients as [`0x${string}`, `0x${string}`, `0x${string}`];
     const zero = "0x0000000000000000000000000000000000000000";
-    await expect(asOwner.write.registerAsset([7n, [x, y, z], [5000, 3000, 2000]])).rejects.toThrow(
-      /recipient count/,
-    );
-    await expect(asOwner.write.registerAsset([7n, [x, y], [5000, 4999]])).rejects.toThrow(
+    await expect(
+      asOwner.write.registerAsset([7n, [x, y, z], [5000, 3000, 2000], 0n, 0]),
+    ).rejects.toThrow(/recipient count/);
+    await expect(asOwner.write.registerAsset([7n, [x, y], [5000, 4999], 0n, 0])).rejects.toThrow(
       /bps must sum to 10000/,
     );
-    await expect(asOwner.write.registerAsset([7n, [x, zero], [5000, 5000]])).rejects.toThrow(
+    await expect(asOwner.write.registerAsset([7n, [x, zero], [5000, 5000], 0n, 0])).rejects.toThrow(
       /zero recipient/,
     );
-    await expect(asOwner.write.registerAsset([7n, [x, x], [5000, 5000]])).rejects.toThrow(
+    await expect(asOwner.write.registerAsset([7n, [x, x], [5000, 5000], 0n, 0])).rejects.toThrow(
       /duplicate recipient/,
     );
-    await expect(asOwner.write.registerAsset([1001n, [x], [10000]])).rejects.toThrow(
+    await expect(asOwner.write.registerAsset([1001n, [x], [10000], 0n, 0])).rejects.toThrow(
       /RoyaltyRollup__AssetExists/,
     );
   });
@@ -121,14 +121,14 @@ describe("RoyaltyRollup registration", () => {
     const asOther = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, {
       client: { wallet: s.wallets.r1 },
     });
-    await expect(asOther.write.updateSplit([1001n, [s.recipients[0]!], [10000]])).rejects.toThrow(
-      /RoyaltyRollup__NotAssetOwner/,
-    );
+    await expect(
+      asOther.write.updateSplit([1001n, [s.recipients[0]!], [10000], 0n, 0]),
+    ).rejects.toThrow(/RoyaltyRollup__NotAssetOwner/);
     const asOwner = await s.viem.getContractAt("RoyaltyRollup", s.rollup.address, {
       client: { wallet: s.owner },
     });
     const before = await s.rollup.read.splitHashOf([1001n]);
-    await asOwner.write.updateSplit([1001n, [s.recipients[0]!], [10000]]);
+    await asOwner.write.updateSplit([1001n, [s.recipients[0]!], [10000], 0n, 0]);
     await expect(s.rollup.write.applySplitUpdate([1001n])).rejects.toThrow(
       /RoyaltyRollup__TooEarly/,
     );

@@ -178,6 +178,64 @@ describe("SDK actions", () => {
     expect((await refusal(getSplit(owner, { assetId: 78n }))).code).toBe("UNKNOWN_ASSET");
   });
 
+  it("should register a derived asset with a parent, read its parent and level back, and explain lineage refusals", async () => {
+    const owner = as(wallets[17]!);
+    const remixer = getAddress(wallets[18]!.account.address);
+    await registerAsset(owner, {
+      assetId: 88n,
+      recipients: [remixer],
+      bps: [8000],
+      parent: { assetId: 1001n, bps: 2000 },
+    });
+    let asset = await getSplit(owner, { assetId: 88n });
+    expect(asset).toMatchObject({
+      level: 1,
+      split: { recipients: [remixer], bps: [8000], parent: { assetId: 1001n, bps: 2000 } },
+    });
+    const root = await getSplit(owner, { assetId: 1001n });
+    expect(root.level).toBe(0);
+    expect(root.split.parent).toBeUndefined();
+
+    const self = await refusal(
+      updateSplit(owner, {
+        assetId: 88n,
+        recipients: [remixer],
+        bps: [8000],
+        parent: { assetId: 88n, bps: 2000 },
+      }),
+    );
+    expect(self.details).toMatchObject({ error: "RoyaltyRollup__ParentLevelTooHigh" });
+    expect(self.message).toMatch(
+      /asset 88 is at lineage level 1, .* its parent 88 is at level 1: a parent must be of a lower level/,
+    );
+    const deep = await refusal(
+      registerAsset(owner, {
+        assetId: 89n,
+        recipients: [remixer],
+        bps: [5000],
+        parent: { assetId: 88n, bps: 5000 },
+      }),
+    );
+    expect(deep.message).toMatch(
+      /asset 89 would sit at lineage level 2, above this deployment's depth 1/,
+    );
+
+    const { effectiveAt } = await updateSplit(owner, {
+      assetId: 88n,
+      recipients: [remixer],
+      bps: [7000],
+      parent: { assetId: 1002n, bps: 3000 },
+    });
+    asset = await getSplit(owner, { assetId: 88n });
+    expect(asset.pending).toMatchObject({
+      recipients: [remixer],
+      bps: [7000],
+      parent: { assetId: 1002n, bps: 3000 },
+      effectiveAt,
+    });
+    expect(asset.split.parent).toEqual({ assetId: 1001n, bps: 2000 });
+  });
+
   it("should show a recipient its royalties after a settled batch and pay them once, to itself or relayed", async () => {
     const [payer] = s.payers;
     const batch = await s.proveEvents([
