@@ -2,7 +2,9 @@ import type { AssetState, BatchRequest, PayerState } from "../core/batch.ts";
 import type { Signature } from "../core/eddsa.ts";
 import { RoyaltyError } from "../core/errors.ts";
 import type { RoyaltyEvent } from "../core/event.ts";
+import { lineageOf, type SplitOf } from "../core/lineage.ts";
 import type { CircuitParams } from "../core/params.ts";
+import type { Split } from "../core/split.ts";
 import type { ChainView } from "./chain-state.ts";
 import type { StoredEvent } from "./store/types.ts";
 
@@ -28,12 +30,13 @@ export function batchRequestOf(
       throw new RoyaltyError("UNKNOWN_PAYER", `payer ${e.payer} vanished from the chain view`);
     return { address: BigInt(e.payer), pubKey: p.pubKey, head: e.prevHead };
   });
-  const assets: AssetState[] = [...new Set(events.map((e) => e.assetId))].map((assetId) => {
-    const asset = chain.asset(assetId);
-    if (!asset)
-      throw new RoyaltyError("UNKNOWN_ASSET", `asset ${assetId} vanished from the chain view`);
-    return { assetId, split: asset.split };
-  });
+  // Every asset of every event's lineage: the batch splits each parent's share by its split.
+  const assets = new Map<bigint, AssetState>();
+  for (const assetId of new Set(events.map((e) => e.assetId))) {
+    for (const id of lineageOf(assetId, splitOfView(chain), params.D)) {
+      if (!assets.has(id)) assets.set(id, { assetId: id, split: splitOfView(chain)(id) as Split });
+    }
+  }
   const signatures = new Map<bigint, Signature>(
     [...last.values()].map((e) => [BigInt(e.payer), e.signature as Signature]),
   );
@@ -44,5 +47,17 @@ export function batchRequestOf(
     amount: e.amount,
     ref: e.ref,
   }));
-  return { params, domain: chain.domain, events: coreEvents, payers, assets, signatures };
+  return {
+    params,
+    domain: chain.domain,
+    events: coreEvents,
+    payers,
+    assets: [...assets.values()],
+    signatures,
+  };
+}
+
+/** The chain view's splits as core's lineage functions read them. */
+export function splitOfView(chain: ChainView): SplitOf {
+  return (assetId) => chain.asset(assetId)?.split;
 }

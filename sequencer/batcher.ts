@@ -1,8 +1,9 @@
 import type { Logger } from "pino";
-import { buildBatch } from "../core/batch.ts";
+import { type BuiltBatch, buildBatch } from "../core/batch.ts";
 import { RoyaltyError } from "../core/errors.ts";
+import { lineageOf } from "../core/lineage.ts";
 import type { CircuitParams } from "../core/params.ts";
-import { batchRequestOf } from "./batch-request.ts";
+import { batchRequestOf, splitOfView } from "./batch-request.ts";
 import type { ChainView } from "./chain-state.ts";
 import type { Metrics } from "./metrics.ts";
 import type { BatchLifecycle } from "./pipeline/lifecycle.ts";
@@ -40,10 +41,13 @@ interface Selection {
  */
 interface Run {
   events: StoredEvent[];
+  /** event slots: one per event and one per parent its asset's lineage climbs */
+  slots: number;
   /** false when no signed event follows yet within the events read */
   signed: boolean;
   /** key hash the run's signature verified under */
   keyHash: bigint | null;
+  /** every asset of every event's lineage: each takes an asset slot */
   assets: Set<bigint>;
   recipients: Set<bigint>;
 }
@@ -57,8 +61,9 @@ interface Run {
  * contiguous: batch after batch, each takes the payer's next runs.
  *
  * Filling: runs are considered in acceptance order of their first event. A run that fits the slots
- * left (N events, P payers, A assets, R recipients; recipients are those of the assets' splits in
- * the chain view) joins the batch. A run that does not fit is skipped for this batch only, with its
+ * left (N event slots, P payers, A assets, R recipients; an event takes a slot more per parent of
+ * its asset's lineage, whose assets take asset slots too, and recipients are those of all these
+ * assets' splits in the chain view) joins the batch. A run that does not fit is skipped for this batch only, with its
  * payer's later runs (they may not jump ahead of it); the batch then counts as full and other
  * payers' runs keep filling it. The skipped run starts before anything left, so it leads the next
  * batch, where it fits. A batch is cut at once when full (or every event slot is used), otherwise
@@ -147,6 +152,7 @@ export class Batcher {
     /** payers with nothing more for this batch: skipped, waiting or without a signature yet */
     const done = new Set<string>();
     const chosen: StoredEvent[] = [];
+    let slots = 0;
     const payers = new Set<string>();
     const assets = new Set<bigint>();
     const recipients = new Set<bigint>();
@@ -159,7 +165,7 @@ export class Batcher {
       // Only the first event of the payer's next run is a decision; the run's others went with it.
       if (list[at] !== e) continue;
       const run = this.runFrom(list, at);
-      if (run.events.length > N || run.assets.size > A || run.recipients.size > R) {
+      if (run.slots > N || run.assets.size > A || run.recipients.size > R) {
         // Too big for an empty batch, and a run never shrinks: it can never settle.
         this.opts.lifecycle.rejectFrom(e.payer, e.seq, "RUN_TOO_LARGE");
         done.add(e.payer);
@@ -179,7 +185,7 @@ export class Batcher {
         continue;
       }
       const fits =
-        chosen.length + run.events.length <= N &&
+        slots + run.slots <= N &&
         payers.size + (payers.has(e.payer) ? 0 : 1) <= P &&
         assets.size + countNew(run.assets, assets) <= A &&
         recipients.size + countNew(run.recipients, recipients) <= R;
@@ -190,13 +196,14 @@ export class Batcher {
         continue;
       }
       chosen.push(...run.events);
+      slots += run.slots;
       payers.add(e.payer);
       for (const a of run.assets) assets.add(a);
       for (const r of run.recipients) recipients.add(r);
       next.set(e.payer, at + run.events.length);
     }
     // Every event slot used is as full as an overflow: nothing more can join this batch.
-    if (chosen.length === N) full = true;
+    if (slots === N) full = true;
     chosen.sort((x, y) => x.ord - y.ord);
     return { events: chosen, full, waited };
   }
@@ -223,6 +230,7 @@ export class Batcher {
     const { N } = this.opts.params;
     const run: Run = {
       events: [],
+      slots: 0,
       signed: false,
       keyHash: null,
       assets: new Set(),
@@ -231,9 +239,12 @@ export class Batcher {
     for (let i = at; i < list.length; i++) {
       const e = list[i] as StoredEvent;
       run.events.push(e);
-      if (!run.assets.has(e.assetId)) {
-        run.assets.add(e.assetId);
-        for (const r of this.split(e.assetId).recipients) run.recipients.add(r);
+      const lineage = this.lineage(e.assetId);
+      run.slots += lineage.length;
+      for (const assetId of lineage) {
+        if (run.assets.has(assetId)) continue;
+        run.assets.add(assetId);
+        for (const r of this.split(assetId).recipients) run.recipients.add(r);
       }
       if (e.signature) {
         run.signed = true;
@@ -241,9 +252,27 @@ export class Batcher {
         break;
       }
       // Already longer than any batch: reading further changes nothing.
-      if (run.events.length > N) break;
+      if (run.slots > N) break;
     }
     return run;
+  }
+
+  /**
+   * The asset and its parents. A lineage the chain view cannot follow (deeper than D or through
+   * an unknown asset: the contract's levels rule both out) counts as larger than any batch, so
+   * its run is rejected rather than stalling everyone.
+   */
+  private lineage(assetId: bigint): bigint[] {
+    const { params, chain } = this.opts;
+    try {
+      return lineageOf(assetId, splitOfView(chain), params.D);
+    } catch (error) {
+      this.opts.logger?.error(
+        { err: (error as Error).message, assetId: String(assetId) },
+        "lineage unreadable",
+      );
+      return Array<bigint>(params.N + 1).fill(assetId);
+    }
   }
 
   private split(assetId: bigint) {
@@ -268,11 +297,17 @@ export class Batcher {
       }
     });
     const number = this.opts.lifecycle.cut(events, built);
-    this.opts.metrics?.batchFill.observe(events.length / params.N);
+    this.opts.metrics?.batchFill.observe(slotsUsed(built) / params.N);
     this.opts.metrics?.batchesCut.inc({ reason: sel.full ? "full" : "timeout" });
     this.opts.logger?.info({ batch: number, events: events.length, full: sel.full }, "batch cut");
     return number;
   }
+}
+
+/** Event slots a built batch uses: its events and their lineage slots. */
+function slotsUsed(built: BuiltBatch): number {
+  const lineage = (built.input.eventLineage as string[]).filter((flag) => flag === "1").length;
+  return built.eventSlots.length + lineage;
 }
 
 /** How many of `xs` are not in `have`. */

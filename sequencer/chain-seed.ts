@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { payerKeyHash } from "../core/eddsa.ts";
 import { domainOf, genesisHead } from "../core/event.ts";
 import { addressToBigInt } from "../core/field.ts";
-import { splitHash } from "../core/split.ts";
+import { type Split, splitHash } from "../core/split.ts";
 import { InMemoryChainView } from "./chain-state.ts";
 
 /**
@@ -19,7 +19,13 @@ export interface ChainSeed {
     escrow: string;
     pendingWithdrawal?: string;
   }[];
-  assets: { assetId: string; recipients: string[]; bps: number[] }[];
+  assets: {
+    assetId: string;
+    recipients: string[];
+    bps: number[];
+    /** the parent asset its split names, and the parent's basis points */
+    parent?: { assetId: string; bps: number };
+  }[];
   accounts?: { address: string; id: string; claimable?: string }[];
 }
 
@@ -39,7 +45,8 @@ export function chainViewFromSeed(seed: ChainSeed, K: number): InMemoryChainView
   }
   for (const a of seed.assets) {
     const assetId = BigInt(a.assetId);
-    const split = { recipients: a.recipients.map(BigInt), bps: a.bps };
+    const split: Split = { recipients: a.recipients.map(BigInt), bps: a.bps };
+    if (a.parent) split.parent = { assetId: BigInt(a.parent.assetId), bps: a.parent.bps };
     view.setAsset(assetId, { split, splitHash: splitHash(assetId, split, K) });
   }
   for (const acc of seed.accounts ?? []) {

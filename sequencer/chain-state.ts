@@ -34,6 +34,8 @@ export interface ChainPayer {
 export interface ChainAsset {
   splitHash: bigint;
   split: Split;
+  /** lineage level the contract fixed at registration: 0 without a parent, else parent's + 1 */
+  level?: number;
   pendingSplit?: PendingSplit;
 }
 

@@ -1,7 +1,9 @@
 import { isSmallOrderKey, type PubKey, type Signature } from "../core/eddsa.ts";
 import { RoyaltyError } from "../core/errors.ts";
+import { lineageOf } from "../core/lineage.ts";
 import type { CircuitParams } from "../core/params.ts";
 import type { Ack } from "../sdk/client.ts";
+import { splitOfView } from "./batch-request.ts";
 import type { ChainPayer, ChainView } from "./chain-state.ts";
 import type { ChainRunner } from "./crypto/pool.ts";
 import { GroupCommit } from "./group-commit.ts";
@@ -70,7 +72,7 @@ export class Ingestor {
     private readonly store: Store,
     private readonly chain: ChainView,
     private readonly runner: ChainRunner,
-    private readonly params: Pick<CircuitParams, "N" | "A" | "R">,
+    private readonly params: Pick<CircuitParams, "N" | "A" | "R" | "D">,
     private readonly options: IngestOptions = {},
   ) {
     this.commits = new GroupCommit(store);
@@ -116,7 +118,6 @@ export class Ingestor {
       }
       parts.push({ payer, events: list });
     }
-    for (const part of parts) this.checkRuns(part, this.params);
     for (const e of events) {
       if (!this.chain.asset(e.event.assetId)) {
         throw new RoyaltyError(
@@ -126,30 +127,34 @@ export class Ingestor {
         );
       }
     }
+    for (const part of parts) this.checkRuns(part, this.params);
     return parts;
   }
 
   /**
    * A run (a payer's events up to and including a signed one) must fit one batch: at most N
-   * events, A assets and R recipients of their splits. A batch can only end a payer's events at a
+   * event slots (an event takes one more per parent of its asset's lineage), A assets (the
+   * lineages' too) and R recipients of their splits. A batch can only end a payer's events at a
    * signature, so a bigger run could never be batched and its escrow would stay locked.
    */
-  private checkRuns(part: PayerPart, limits: Pick<CircuitParams, "N" | "A" | "R">): void {
+  private checkRuns(part: PayerPart, limits: Pick<CircuitParams, "N" | "A" | "R" | "D">): void {
     let first = 0;
+    let slots = 0;
     let assets = new Set<bigint>();
     let recipients = new Set<bigint>();
     part.events.forEach((e, i) => {
-      if (!assets.has(e.event.assetId)) {
-        assets.add(e.event.assetId);
-        for (const r of this.chain.asset(e.event.assetId)?.split.recipients ?? [])
-          recipients.add(r);
+      const lineage = this.lineage(e);
+      slots += lineage.length;
+      for (const assetId of lineage) {
+        if (assets.has(assetId)) continue;
+        assets.add(assetId);
+        for (const r of this.chain.asset(assetId)?.split.recipients ?? []) recipients.add(r);
       }
-      const events = i - first + 1;
-      if (events > limits.N || assets.size > limits.A || recipients.size > limits.R) {
+      if (slots > limits.N || assets.size > limits.A || recipients.size > limits.R) {
         const from = (part.events[first] as ParsedEvent).event.seq;
         throw new RoyaltyError(
           "RUN_TOO_LARGE",
-          `${e.where ? `${e.where}.` : ""}signature: payer ${part.payer}'s events from seq ${from} to ${e.event.seq} are not signed in between and need ${events} events, ${assets.size} assets and ${recipients.size} recipients, more than one batch holds (${limits.N} events, ${limits.A} assets, ${limits.R} recipients); sign an event within every run that fits a batch`,
+          `${e.where ? `${e.where}.` : ""}signature: payer ${part.payer}'s events from seq ${from} to ${e.event.seq} are not signed in between and need ${slots} event slots, ${assets.size} assets and ${recipients.size} recipients, more than one batch holds (${limits.N} event slots, ${limits.A} assets, ${limits.R} recipients; each parent of an asset's lineage takes one more event slot); sign an event within every run that fits a batch`,
           {
             details: {
               payer: part.payer,
@@ -162,10 +167,27 @@ export class Ingestor {
       }
       if (e.signature) {
         first = i + 1;
+        slots = 0;
         assets = new Set();
         recipients = new Set();
       }
     });
+  }
+
+  /** The event's asset and its parents (LINEAGE_TOO_DEEP, 422, past D: the contract forbids it). */
+  private lineage(e: ParsedEvent): bigint[] {
+    try {
+      return lineageOf(e.event.assetId, splitOfView(this.chain), this.params.D);
+    } catch (error) {
+      if (error instanceof RoyaltyError && error.code === "LINEAGE_TOO_DEEP") {
+        throw new RoyaltyError(
+          "LINEAGE_TOO_DEEP",
+          `${e.where ? `${e.where}.` : ""}assetId: ${error.message}`,
+          { details: { ...error.details, index: e.index } },
+        );
+      }
+      throw error;
+    }
   }
 
   /** The payer's chain state, read under its lock (so no change slips in between). */

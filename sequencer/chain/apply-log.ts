@@ -2,6 +2,7 @@ import { decodeEventLog, type Log } from "viem";
 import { genesisHead } from "../../core/event.ts";
 import { unpackWords } from "../../core/packing.ts";
 import type { CircuitParams } from "../../core/params.ts";
+import type { Split } from "../../core/split.ts";
 import type { BatchCalldata } from "../../prover/calldata.ts";
 import { royaltyRollupAbi } from "../../sdk/rollup-abi.ts";
 import type { InMemoryChainView } from "../chain-state.ts";
@@ -111,19 +112,14 @@ export function applyLog(
     case "AssetRegistered":
       view.setAsset(a.assetId as bigint, {
         splitHash: a.splitHash as bigint,
-        split: {
-          recipients: (a.recipientIds as number[]).map(BigInt),
-          bps: (a.bps as number[]).map(Number),
-        },
+        split: splitOfLog(a),
+        level: Number(a.level),
       });
       return { kind: "asset", assetId: a.assetId as bigint };
     case "SplitUpdateRequested":
       view.updateAsset(a.assetId as bigint, {
         pendingSplit: {
-          split: {
-            recipients: (a.recipientIds as number[]).map(BigInt),
-            bps: (a.bps as number[]).map(Number),
-          },
+          split: splitOfLog(a),
           splitHash: a.splitHash as bigint,
           effectiveAt: a.effectiveAt as bigint,
         },
@@ -188,4 +184,16 @@ function applySettlement(
     txHash: log.transactionHash as `0x${string}`,
     blockNumber: log.blockNumber as bigint,
   };
+}
+
+/** The split an AssetRegistered or SplitUpdateRequested log carries: accounts and a parent. */
+function splitOfLog(a: Record<string, unknown>): Split {
+  const split: Split = {
+    recipients: (a.recipientIds as number[]).map(BigInt),
+    bps: (a.bps as number[]).map(Number),
+  };
+  const parent = a.parentAsset as bigint;
+  return parent === 0n
+    ? split
+    : { ...split, parent: { assetId: parent, bps: Number(a.parentBps) } };
 }

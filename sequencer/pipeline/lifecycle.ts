@@ -105,7 +105,11 @@ export class BatchLifecycle implements ChainSink {
           .filter((a) => a !== 0n)
           .map((assetId, i) => ({ assetId: String(assetId), splitHash: String(d.splitHash[i]) })),
       },
-      events: events.map((e) => ({ payer: e.payer, seq: String(e.seq) })),
+      events: events.map((e, i) => ({
+        payer: e.payer,
+        seq: String(e.seq),
+        leaf: built.eventSlots[i] as number,
+      })),
     };
     // Computed outside the transaction: the statement index depends on the content alone. It
     // serves statements only, so failing to build it must never stop a batch: the batch is cut

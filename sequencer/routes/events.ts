@@ -6,7 +6,7 @@ import { eventsTree } from "../../core/merkle.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import type { Ingestor } from "../ingest.ts";
 import type { Metrics } from "../metrics.ts";
-import type { Store } from "../store/types.ts";
+import type { Store, StoredEvent } from "../store/types.ts";
 import { getEventSchema, postEventsSchema } from "./schemas.ts";
 export const DECIMAL_RE = /^(0|[1-9][0-9]{0,19})$/;
 
@@ -82,13 +82,19 @@ export function eventRoutes(
         const stored = batch && store.receipt(batch.id, ev.leafIndex);
         const proof = stored
           ? (JSON.parse(stored) as { root: string })
-          : eventsTree(
-              params,
-              store.batchEvents(ev.batch).map((e) => e.eventHash),
-            ).createProof(ev.leafIndex);
+          : eventsTree(params, leavesOf(params.N, store.batchEvents(ev.batch))).createProof(
+              ev.leafIndex,
+            );
         body.receipt = { eventsRoot: proof.root, proof, txHash: batch?.txHash ?? null };
       }
       return toJsonValue(body);
     },
   );
+}
+
+/** A batch's leaves: each event's hash at its leaf index (lineage slots and padding are 0). */
+function leavesOf(slots: number, events: readonly StoredEvent[]): bigint[] {
+  const leaves = Array<bigint>(slots).fill(0n);
+  for (const e of events) if (e.leafIndex !== null) leaves[e.leafIndex] = e.eventHash;
+  return leaves;
 }

@@ -357,10 +357,10 @@ export class SqliteStore implements LifecycleStore {
           Date.now(),
         ).lastInsertRowid,
       );
-      batch.content.events.forEach((e, leaf) => {
+      batch.content.events.forEach((e, position) => {
         const row = this.stmt.assignEvent.get(
           batch.number,
-          leaf,
+          e.leaf ?? position,
           "batched",
           e.payer,
           BigInt(e.seq),
@@ -480,11 +480,11 @@ export class SqliteStore implements LifecycleStore {
       const batch = this.batchById(id);
       if (!batch?.content) throw new RoyaltyError("NOT_FOUND", `no batch content for id ${id}`);
       this.stmt.setBatchSettled.run(txHash, gasUsed?.toString() ?? null, Date.now(), id);
-      batch.content.events.forEach((e, leaf) => {
+      batch.content.events.forEach((e, position) => {
         // Its events are out of any batch now (the lifecycle dropped the batches holding them).
         const row = this.stmt.assignEvent.get(
           batch.number,
-          leaf,
+          e.leaf ?? position,
           "settled",
           e.payer,
           BigInt(e.seq),

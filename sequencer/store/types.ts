@@ -1,5 +1,7 @@
 import type { CircuitInput } from "../../core/batch.ts";
 import type { Signature } from "../../core/eddsa.ts";
+import type { ParentEntry } from "../../core/split.ts";
+import type { CreditPart, LineageSplit } from "../../core/statement.ts";
 
 export type EventStatus = "accepted" | "batched" | "proven" | "settled";
 /** `dropped`: the chain changed what the batch was built on; its events were cut again */
@@ -85,8 +87,12 @@ export interface BatchContent {
     packed: string[];
   };
   against: BuiltAgainst;
-  /** events in batch order (their leaf index is their position) */
-  events: { payer: string; seq: string }[];
+  /**
+   * events in batch order with their leaf index: their event slot, the position among the slots
+   * (an event is followed by a slot per parent of its asset, docs/protocol.md §4); absent in
+   * batches cut before lineage, whose leaf index is the event's position
+   */
+  events: { payer: string; seq: string; leaf?: number }[];
 }
 
 export interface NewBatch {
@@ -95,16 +101,25 @@ export interface NewBatch {
   index: BatchIndex;
 }
 
-/** One account's credit from one event of a batch, as the split applied it. */
+/**
+ * One account's credit from one event of a batch, as the splits applied it: over every level of
+ * the event's lineage that names the account (docs/protocol.md §3, §17).
+ */
 export interface Credit {
   accountId: bigint;
   leafIndex: number;
+  /** the account's whole share of the event: the sum of `parts` */
   share: bigint;
+  /** level 0's bps, or the first part's when the event's own split does not name the account */
   bps: number;
-  /** the rounding remainder in `share` (the split's first recipient takes it) */
+  /** the rounding remainder in that level's share (the split's first recipient takes it) */
   remainder: bigint;
-  /** the split the batch applied to the event's asset (account ids and basis points) */
-  split: { recipients: bigint[]; bps: number[] };
+  /** the split the batch applied to the event's asset (account ids, basis points, parent) */
+  split: { recipients: bigint[]; bps: number[]; parent?: ParentEntry };
+  /** per level of the lineage whose split names the account, lowest first */
+  parts: CreditPart[];
+  /** the splits from the event's asset up to the highest level with a part */
+  lineage: LineageSplit[];
 }
 
 /**
@@ -114,8 +129,8 @@ export interface Credit {
  */
 export interface BatchIndex {
   credits: Credit[];
-  /** per leaf index, the event's Merkle proof under the batch's eventsRoot, as JSON */
-  receipts: string[];
+  /** per event, at its leaf index (its event slot): its Merkle proof under the eventsRoot, as JSON */
+  receipts: { leafIndex: number; proof: string }[];
 }
 
 /** Which indexed credits: an account's, in batches `fromBatch..toBatch`, settled or pending. */

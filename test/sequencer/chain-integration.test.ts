@@ -52,7 +52,7 @@ describe("sequencer with the chain watcher on a local Hardhat node over HTTP", (
     const calls: [string, unknown[], bigint][] = [
       ["registerPayer", [x, y], 0n],
       ["deposit", [10n ** 18n], 10n ** 18n],
-      ["registerAsset", [77n, [account.address], [10_000]], 0n],
+      ["registerAsset", [77n, [account.address], [10_000], 0n, 0], 0n],
     ];
     for (const [functionName, args, value] of calls) {
       const hash = await wallet.writeContract({

@@ -184,8 +184,8 @@ export class Scenario {
       await s.send(payer, "registerPayer", [x, y]);
       await s.send(payer, "deposit", [escrow], escrow);
     }
-    await s.send("owner", "registerAsset", [1n, [RECIPIENTS[0], RECIPIENTS[1]], [7000, 3000]]);
-    await s.send("owner", "registerAsset", [2n, [RECIPIENTS[2]], [10_000]]);
+    await s.send("owner", "registerAsset", [1n, [RECIPIENTS[0], RECIPIENTS[1]], [7000, 3000], 0n, 0]);
+    await s.send("owner", "registerAsset", [2n, [RECIPIENTS[2]], [10_000], 0n, 0]);
     return s;
   }
 

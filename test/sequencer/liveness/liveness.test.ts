@@ -113,7 +113,7 @@ describe("liveness: no participant, outsider or crash stops settlement", () => {
     const a = s.payer("payerA");
     const b = s.payer("payerB");
     // Asset 2 goes from one recipient to two.
-    await s.send("owner", "updateSplit", [2n, [RECIPIENTS[2], RECIPIENTS[3]], [5000, 5000]]);
+    await s.send("owner", "updateSplit", [2n, [RECIPIENTS[2], RECIPIENTS[3]], [5000, 5000], 0n, 0]);
     await s.hold();
     const since = s.mark();
     await Promise.all([
