@@ -58,6 +58,13 @@ export interface RoyaltyClientOptions {
    * up to K = 4 recipients, its recipient slots (R = 16)
    */
   signAfterAssets?: number;
+  /**
+   * the deployment's batch sizes (`connect` sets them): the client then learns what one event of
+   * each asset takes in a batch (its event slots, one more per parent of its lineage; its
+   * lineage's assets and recipients: GET /v1/assets/:id `lineage`) and signs so that every run
+   * fits one batch exactly, instead of the `signAfterAssets` estimate
+   */
+  batchLimits?: { N: number; A: number; R: number };
   /** how long submit() waits for more events before sending; default 5 ms */
   bufferMs?: number;
   /** most events per request; default 100, at most MAX_EVENTS_PER_REQUEST (1000) */
@@ -120,6 +127,13 @@ export interface ConnectOptions
   timeoutMs?: number;
 }
 
+/** What one event of an asset takes in a batch (docs/protocol.md §3, §11). */
+export interface AssetCost {
+  slots: number;
+  assetIds: readonly string[];
+  recipientIds: readonly string[];
+}
+
 /** A signed request body, ready to send. */
 export interface PreparedRequest {
   body: string;
@@ -167,7 +181,12 @@ const wireSignature = (s: Signature) => ({
  * await client.waitForSettlement(ack);
  */
 export class RoyaltyClient {
-  private readonly opts: Required<Omit<RoyaltyClientOptions, "startSeq" | "startHead">>;
+  private readonly opts: Required<
+    Omit<RoyaltyClientOptions, "startSeq" | "startHead" | "batchLimits">
+  > &
+    Pick<RoyaltyClientOptions, "batchLimits">;
+  /** per asset id (decimal): what one of its events takes in a batch, as the sequencer said */
+  private readonly costs = new Map<string, AssetCost>();
   private readonly key: SigningKey;
   private readonly payerInt: bigint;
   private nextSeqValue: bigint;
@@ -197,6 +216,7 @@ export class RoyaltyClient {
     }
     const client = new RoyaltyClient({
       ...signingDefaults(info.sizes),
+      batchLimits: { N: info.sizes.N, A: info.sizes.A, R: info.sizes.R },
       ...rest,
       payer,
       privateKey,
@@ -278,6 +298,7 @@ export class RoyaltyClient {
     if (inputs.length < 1 || inputs.length > MAX_EVENTS_PER_REQUEST)
       throw new RangeError(`1..${MAX_EVENTS_PER_REQUEST} events per request`);
     const chained = inputs.map((input) => this.chain(input));
+    // Assets the client has not learned (`learnAssets`) each get a run of their own.
     const events = this.signed(chained);
     return {
       body: JSON.stringify(events.length === 1 ? events[0] : { events }),
@@ -442,17 +463,89 @@ export class RoyaltyClient {
     this.timer = undefined;
     while (this.buffer.length > 0) {
       const chunk = this.buffer.splice(0, this.opts.maxEventsPerRequest);
-      const events = this.signed(chunk);
-      const body = JSON.stringify(events.length === 1 ? events[0] : { events });
-      this.sending = this.sending.then(() => this.sendChunk(chunk, body));
+      this.sending = this.sending.then(async () => {
+        if (this.opts.batchLimits) await this.learnAssets(chunk.map((p) => p.wire.assetId));
+        const events = this.signed(chunk);
+        const body = JSON.stringify(events.length === 1 ? events[0] : { events });
+        await this.sendChunk(chunk, body);
+      });
     }
   }
 
   /**
-   * Wire events of one request: the last one, every k-th seq, and each event at which the run
-   * since the last signature reaches `signAfterAssets` distinct assets carry a signature.
+   * Learns what one event of each asset takes in a batch (GET /v1/assets/:id), for assets not
+   * learned yet; an asset the sequencer does not know (yet) stays unlearned. Never throws: an
+   * unlearned asset only costs signatures.
+   */
+  async learnAssets(assetIds: Iterable<unknown>): Promise<void> {
+    const unknown = [...new Set([...assetIds].map(String))].filter((id) => !this.costs.has(id));
+    await Promise.all(
+      unknown.map(async (id) => {
+        try {
+          const res = await this.get(`/v1/assets/${id}`);
+          if (res.status !== 200) return;
+          const body = (await res.json()) as { lineage?: AssetCost | null };
+          if (body.lineage) this.costs.set(id, body.lineage);
+        } catch {
+          // unreachable now: the send itself will say so
+        }
+      }),
+    );
+  }
+
+  /**
+   * Wire events of one request, the signed ones with their signature: the last one and every
+   * k-th seq, and with `batchLimits` each event after which the next would not fit the run's
+   * batch (event slots, assets, recipients of every event's lineage), an unlearned asset's events
+   * alone in their runs; without `batchLimits`, each event at which the run since the last
+   * signature reaches `signAfterAssets` distinct assets.
    */
   private signed(chunk: readonly Omit<Pending, "resolve" | "reject">[]): Record<string, unknown>[] {
+    const sign = this.opts.batchLimits
+      ? this.runEnds(chunk, this.opts.batchLimits)
+      : this.runEndsByAssets(chunk);
+    return chunk.map((p, i) =>
+      sign[i] ? { ...p.wire, signature: wireSignature(fastSignHead(this.key, p.head)) } : p.wire,
+    );
+  }
+
+  private runEnds(
+    chunk: readonly Omit<Pending, "resolve" | "reject">[],
+    limits: { N: number; A: number; R: number },
+  ): boolean[] {
+    const sign = chunk.map(() => false);
+    let slots = 0;
+    let assets = new Set<string>();
+    let recipients = new Set<string>();
+    const end = (i: number) => {
+      if (i >= 0) sign[i] = true;
+      slots = 0;
+      assets = new Set();
+      recipients = new Set();
+    };
+    const grown = (have: Set<string>, add: readonly string[]) =>
+      have.size + add.filter((x) => !have.has(x)).length;
+    chunk.forEach((p, i) => {
+      const cost = this.costs.get(String(p.wire.assetId));
+      if (!cost) {
+        if (slots > 0) end(i - 1);
+        end(i);
+        return;
+      }
+      const fits =
+        slots + cost.slots <= limits.N &&
+        grown(assets, cost.assetIds) <= limits.A &&
+        grown(recipients, cost.recipientIds) <= limits.R;
+      if (slots > 0 && !fits) end(i - 1);
+      slots += cost.slots;
+      for (const a of cost.assetIds) assets.add(a);
+      for (const r of cost.recipientIds) recipients.add(r);
+      if (i === chunk.length - 1 || p.seq % BigInt(this.opts.signEvery) === 0n) end(i);
+    });
+    return sign;
+  }
+
+  private runEndsByAssets(chunk: readonly Omit<Pending, "resolve" | "reject">[]): boolean[] {
     let assets = new Set<unknown>();
     return chunk.map((p, i) => {
       assets.add(p.wire.assetId);
@@ -460,9 +553,8 @@ export class RoyaltyClient {
         i === chunk.length - 1 ||
         p.seq % BigInt(this.opts.signEvery) === 0n ||
         assets.size >= this.opts.signAfterAssets;
-      if (!sign) return p.wire;
-      assets = new Set();
-      return { ...p.wire, signature: wireSignature(fastSignHead(this.key, p.head)) };
+      if (sign) assets = new Set();
+      return sign;
     });
   }
 

@@ -89,5 +89,23 @@ export function parseSplit(text: string | undefined): { recipients: Address[]; b
   return { recipients, bps };
 }
 
+/** `--parent 12:2000`: the parent asset a split names and its basis points. */
+export function parseParent(
+  text: string | undefined,
+): { assetId: bigint; bps: number } | undefined {
+  if (text === undefined) return undefined;
+  const m = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(text);
+  const assetId = m ? BigInt(m[1] as string) : 0n;
+  const bps = m ? Number(m[2]) : 0;
+  if (!m || assetId === 0n || assetId >= 1n << 64n || bps < 1 || bps > 10_000) {
+    throw new RoyaltyError(
+      "INVALID_FIELD",
+      `--parent must be ASSET:BPS, an asset id from 1 to 2^64-1 and basis points from 1 to 10000, e.g. 12:2000, not '${text}'`,
+      { details: { field: "parent", value: text } },
+    );
+  }
+  return { assetId, bps };
+}
+
 /** Unix seconds as an ISO time for sentences. */
 export const when = (t: bigint) => new Date(Number(t) * 1000).toISOString();

@@ -107,22 +107,30 @@ export function registerParticipantCommands(program: Command): void {
     "recipients and basis points: 0xA…:7000,0xB…:3000 (sum 10000)",
   ] as const;
   const id = ["--asset <id>", "asset id (1 to 2^64-1)"] as const;
+  const parent = [
+    "--parent <asset:bps>",
+    "a parent asset (a model, a dataset) that gets these basis points of each sale and splits them by its own split: 12:2000 (the split's bps and this sum to 10000)",
+  ] as const;
   onChain(
     asset.command("register").description("register an asset owned by the account, with its split"),
   )
     .requiredOption(...id)
     .requiredOption(...split)
+    .option(...parent)
     .action(assetRegisterCommand);
   onChain(
     asset.command("update").description("request a new split (applied after the split delay)"),
   )
     .requiredOption(...id)
     .requiredOption(...split)
+    .option(...parent)
     .action(assetUpdateCommand);
   onChain(asset.command("apply").description("apply a matured split update (anyone may)"))
     .requiredOption(...id)
     .action(assetApplyCommand);
-  onChain(asset.command("show").description("owner, current split and pending update"))
+  onChain(
+    asset.command("show").description("owner, current split, lineage level and pending update"),
+  )
     .requiredOption(...id)
     .action(assetShowCommand);
 

@@ -170,6 +170,12 @@ const splitShape = {
       },
     },
     bps: { type: "array", items: { type: "integer" } },
+    parent: {
+      oneOf: [
+        { type: "null" },
+        { type: "object", properties: { assetId: decimal, bps: { type: "integer" } } },
+      ],
+    },
   },
 };
 
@@ -189,6 +195,22 @@ export const getAssetSchema = {
             {
               type: "object",
               properties: { ...splitShape.properties, effectiveAt: decimal },
+            },
+          ],
+        },
+        level: { type: ["integer", "null"] },
+        lineage: {
+          description:
+            "What one event of this asset takes in a batch under its split in force: its event slots (one, and one per parent), the assets of its lineage (itself, then each parent) and the recipient account ids of their splits; null when the lineage cannot be read",
+          oneOf: [
+            { type: "null" },
+            {
+              type: "object",
+              properties: {
+                slots: { type: "integer" },
+                assetIds: { type: "array", items: decimal },
+                recipientIds: { type: "array", items: decimal },
+              },
             },
           ],
         },
@@ -358,23 +380,62 @@ export const healthSchema = {
   },
 };
 
+const lineSplit = {
+  type: "object",
+  properties: {
+    recipients: { type: "array", items: decimal, description: "account ids" },
+    bps: { type: "array", items: { type: "integer" } },
+    parent: {
+      type: "object",
+      description: "the parent asset whose split divides its share again (absent: none)",
+      properties: { assetId: decimal, bps: { type: "integer" } },
+    },
+  },
+};
+
 const line = {
   type: "object",
   properties: {
     status: { type: "string", enum: ["settled", "pending"] },
     batch: { type: "integer" },
-    leafIndex: { type: "integer" },
+    leafIndex: { type: "integer", description: "the event's slot in the events tree" },
     ...eventFields,
-    split: {
-      type: "object",
-      properties: {
-        recipients: { type: "array", items: decimal },
-        bps: { type: "array", items: { type: "integer" } },
+    split: { ...lineSplit, description: "the split of the event's asset" },
+    share: { ...decimal, description: "the account's whole share of the event: parts summed" },
+    bps: {
+      type: "integer",
+      description:
+        "level 0's bps, or the first part's when the event's split does not name the account",
+    },
+    remainder: {
+      ...decimal,
+      description: "rounding remainder in that level's share (the first recipient's)",
+    },
+    parts: {
+      type: "array",
+      description:
+        "one per level of the event's lineage whose split names the account (level 0: the event's asset, 1: its parent, ...)",
+      items: {
+        type: "object",
+        properties: {
+          level: { type: "integer" },
+          assetId: decimal,
+          amount: { ...decimal, description: "what the level's split divides" },
+          bps: { type: "integer" },
+          share: decimal,
+          remainder: { ...decimal, description: "rounding remainder included in share" },
+        },
       },
     },
-    share: decimal,
-    bps: { type: "integer" },
-    remainder: { ...decimal, description: "rounding remainder included in share" },
+    lineage: {
+      type: "array",
+      description:
+        "the splits from the event's asset up to the highest level with a part, to recompute the parts",
+      items: {
+        type: "object",
+        properties: { assetId: decimal, ...lineSplit.properties },
+      },
+    },
     txHash: { type: ["string", "null"] },
     settledAt: { type: ["string", "null"] },
     receipt: {

@@ -2,8 +2,10 @@ import type { FastifyInstance } from "fastify";
 import { RoyaltyError } from "../../core/errors.ts";
 import { ADDRESS_RE, bigIntToAddress } from "../../core/field.ts";
 import { toJsonValue } from "../../core/json.ts";
+import { lineageOf } from "../../core/lineage.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import type { Split } from "../../core/split.ts";
+import { splitOfView } from "../batch-request.ts";
 import type { ChainWatcher } from "../chain/watcher.ts";
 import type { ChainView } from "../chain-state.ts";
 import type { HealthMonitor } from "../health.ts";
@@ -46,7 +48,7 @@ export function stateRoutes(
     deployment?: PublicDeployment;
   },
 ): void {
-  const { store, chain, metrics, watcher, health } = deps;
+  const { store, chain, metrics, watcher, health, params } = deps;
   // The block the view is at: a client that just sent a transaction waits until it is past it.
   const block = () => (watcher ? String(watcher.nextBlock - 1n) : null);
   const splitOf = (split: Split, splitHash: bigint) => ({
@@ -56,7 +58,20 @@ export function stateRoutes(
       return { accountId: id, address: at === undefined ? null : bigIntToAddress(at) };
     }),
     bps: split.bps,
+    parent: split.parent ?? null,
   });
+  /** What one event of an asset takes in a batch: core's lineage under the view's splits. */
+  const lineageCost = (assetId: bigint) => {
+    try {
+      const assetIds = lineageOf(assetId, splitOfView(chain), params.D);
+      const recipientIds = new Set(
+        assetIds.flatMap((id) => chain.asset(id)?.split.recipients ?? []),
+      );
+      return { slots: assetIds.length, assetIds, recipientIds: [...recipientIds] };
+    } catch {
+      return null;
+    }
+  };
 
   app.get<{ Params: { address: string } }>(
     "/v1/payers/:address",
@@ -103,6 +118,8 @@ export function stateRoutes(
       pending: pending
         ? { ...splitOf(pending.split, pending.splitHash), effectiveAt: pending.effectiveAt }
         : null,
+      level: asset.level ?? null,
+      lineage: lineageCost(assetId),
       block: block(),
     });
   });

@@ -2,6 +2,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { type Split, splitHash } from "../../core/split.ts";
 import { RoyaltyApiError, RoyaltyClient } from "../../sdk/index.ts";
 import { DOMAIN, startServer, type TestServer } from "../sequencer/helpers.ts";
 
@@ -67,6 +68,30 @@ describe("RoyaltyClient", () => {
     expect(acks.map((a) => a.seq)).toEqual(["1", "2", "3", "4"]);
     const loose = clientFor(s, s.url, { signEvery: 4, signAfterAssets: 4 }, 1);
     await expect(loose.submitMany(items)).rejects.toMatchObject({ code: "RUN_TOO_LARGE" });
+  });
+
+  it("should sign runs that fit a batch exactly with batchLimits, counting each lineage's slots, assets and recipients", async () => {
+    s = await startServer({ assets: 2 });
+    // Asset 10 routes 30% to its parent 11 (test set: N = 4 slots, A = 2, R = 4, D = 1).
+    const image: Split = { recipients: [21n], bps: [7000], parent: { assetId: 11n, bps: 3000 } };
+    const model: Split = { recipients: [22n], bps: [10_000] };
+    s.chain.setAsset(10n, { split: image, splitHash: splitHash(10n, image, 2) });
+    s.chain.setAsset(11n, { split: model, splitHash: splitHash(11n, model, 2) });
+    const client = clientFor(s, s.url, { signEvery: 4, batchLimits: { N: 4, A: 2, R: 4 } });
+    // 10 takes 2 slots (and assets 10, 11); 11 one slot; 1 one slot (asset 1, recipients 1, 101).
+    const items = [10n, 11n, 10n, 11n, 11n, 1n, 1n].map((assetId) => ({ assetId, amount: 1000n }));
+    const acks = await client.submitMany(items);
+    expect(acks).toHaveLength(7);
+    const signed = s.store
+      .events(s.payers[0]!.address, 1n, 7n)
+      .filter((e) => e.signature)
+      .map((e) => Number(e.seq));
+    // Runs: 10 + 11 take 3 slots, one more 10 would make 5: sign 2; [10, 11] ends at seq 4
+    // (signEvery); [11, 1, 1]: 3 slots, assets 11 and 1, recipients 22, 1, 101: sign 7 (the last).
+    expect(signed).toEqual([2, 4, 7]);
+    // Without learning the lineage (the old estimate by assets) the same events are too large.
+    const blind = clientFor(s, s.url, { signEvery: 4, signAfterAssets: 2 }, 1);
+    await expect(blind.submitMany(items)).rejects.toMatchObject({ code: "RUN_TOO_LARGE" });
   });
 
   it("should buffer single submissions into one bulk request and keep the server's chain", async () => {
