@@ -89,9 +89,16 @@ describe("RoyaltyClient", () => {
     // Runs: 10 + 11 take 3 slots, one more 10 would make 5: sign 2; [10, 11] ends at seq 4
     // (signEvery); [11, 1, 1]: 3 slots, assets 11 and 1, recipients 22, 1, 101: sign 7 (the last).
     expect(signed).toEqual([2, 4, 7]);
-    // Without learning the lineage (the old estimate by assets) the same events are too large.
-    const blind = clientFor(s, s.url, { signEvery: 4, signAfterAssets: 2 }, 1);
-    await expect(blind.submitMany(items)).rejects.toMatchObject({ code: "RUN_TOO_LARGE" });
+    // Three events of 10 take 6 slots: the client signs the second; the old estimate by assets
+    // (without batchLimits) would not, and the sequencer refuses that run.
+    const three = [10n, 10n, 10n].map((assetId) => ({ assetId, amount: 1000n }));
+    expect(
+      await clientFor(s, s.url, { signEvery: 4, batchLimits: { N: 4, A: 2, R: 4 } }, 1).submitMany(
+        three,
+      ),
+    ).toHaveLength(3);
+    const blind = clientFor(s, s.url, { signEvery: 4, signAfterAssets: 2 }, 2);
+    await expect(blind.submitMany(three)).rejects.toMatchObject({ code: "RUN_TOO_LARGE" });
   });
 
   it("should buffer single submissions into one bulk request and keep the server's chain", async () => {
