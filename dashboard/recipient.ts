@@ -57,6 +57,20 @@ async function checkOnChain(
   return verifyStatement(statement, { params, accountId, settled });
 }
 
+/**
+ * The levels of the event's lineage that credited the account: the asset of each, with its level
+ * above the event's own asset (`2003 (level 2)`) and its share when there are several.
+ */
+function viaCell(l: StatementJson["lines"][number]): string {
+  const parts = l.parts ?? [{ level: 0, assetId: l.assetId, share: l.share }];
+  return parts
+    .map((p) => {
+      const level = p.level === 0 ? "" : ` (level ${p.level})`;
+      return `${p.assetId}${level}${parts.length > 1 ? `: ${p.share}` : ""}`;
+    })
+    .join(", ");
+}
+
 function lineRow(
   l: StatementJson["lines"][number],
   check: { text: string; className: string },
@@ -74,6 +88,7 @@ function lineRow(
     cell(String(l.bps)),
     cell(l.share),
     cell(l.remainder),
+    cell(viaCell(l)),
     cell(check.text, `check ${check.className}`),
   );
   return tr;

@@ -5,22 +5,45 @@ import { memoNodeHasher, type NodeHasher } from "../core/merkle.ts";
 import { unpackWords } from "../core/packing.ts";
 import type { CircuitParams } from "../core/params.ts";
 import { receiptProblems } from "../core/receipt.ts";
-import { splitHash } from "../core/split.ts";
-import { accountShare } from "../core/statement.ts";
+import { type Split, splitHash } from "../core/split.ts";
+import { type LineageSplit, lineageCredit } from "../core/statement.ts";
 import type { RollupReader } from "./actions/transact.ts";
 import type { EventJson } from "./client.ts";
 import { getLogsPaged } from "./logs.ts";
 import { royaltyRollupAbi } from "./rollup-abi.ts";
+
+/** A split as a statement line carries it (decimal strings): account ids, bps, parent. */
+export interface SplitJson {
+  recipients: string[];
+  bps: number[];
+  parent?: { assetId: string; bps: number };
+}
+
+/** What one level of the event's lineage credited the account (`core/statement.ts` CreditPart). */
+export interface CreditPartJson {
+  level: number;
+  assetId: string;
+  amount: string;
+  bps: number;
+  share: string;
+  remainder: string;
+}
 
 /** A statement line as `GET /v1/accounts/:address/statement` sends it (decimal strings). */
 export interface StatementLineJson extends EventJson {
   status: string;
   batch: number;
   leafIndex: number;
-  split: { recipients: string[]; bps: number[] };
+  /** the split of the event's asset */
+  split: SplitJson;
+  /** the account's whole share of the event: the sum of `parts` */
   share: string;
   bps: number;
   remainder: string;
+  /** per level of the lineage naming the account (absent from sequencers before lineage) */
+  parts?: CreditPartJson[];
+  /** the splits from the event's asset up to the highest part (absent before lineage) */
+  lineage?: (SplitJson & { assetId: string })[];
   txHash: string | null;
   settledAt: string | null;
   receipt?: { eventsRoot: string; proof: EventProofInput };
@@ -155,10 +178,40 @@ export interface StatementCheckContext {
   settled: Map<number, SettledForAccount>;
 }
 
+const splitOfJson = (s: SplitJson): Split => ({
+  recipients: s.recipients.map(BigInt),
+  bps: s.bps.map(Number),
+  ...(s.parent ? { parent: { assetId: BigInt(s.parent.assetId), bps: Number(s.parent.bps) } } : {}),
+});
+
+/** A line's lineage and parts; a line of a sequencer from before lineage has level 0 alone. */
+function lineageOfLine(line: StatementLineJson): {
+  lineage: LineageSplit[];
+  parts: CreditPartJson[];
+} {
+  const lineage = (line.lineage ?? [{ assetId: line.assetId, ...line.split }]).map((l) => ({
+    assetId: BigInt(l.assetId),
+    ...splitOfJson(l),
+  }));
+  const parts = line.parts ?? [
+    {
+      level: 0,
+      assetId: line.assetId,
+      amount: line.amount,
+      bps: line.bps,
+      share: line.share,
+      remainder: line.remainder,
+    },
+  ];
+  return { lineage, parts };
+}
+
 /**
  * What is wrong with one settled line, one sentence each (none: verified): the event hash after
- * its prevHead, the receipt up to the eventsRoot the batch settled with, the split as the batch's
- * split hash of the asset, and the share recomputed from that split.
+ * its prevHead, the receipt up to the eventsRoot the batch settled with, every split of the
+ * line's lineage (the event's asset's, then each parent's) as the batch's split hash of that
+ * asset, and each part recomputed from the event's amount up the lineage by the §3 rule, the
+ * share their sum.
  */
 export function lineProblems(
   line: StatementLineJson,
@@ -172,30 +225,92 @@ export function lineProblems(
   if (String(proof?.root) !== String(chain.eventsRoot)) {
     problems.push(`the receipt's root is not the eventsRoot batch ${line.batch} settled with`);
   }
-  const split = { recipients: line.split.recipients.map(BigInt), bps: line.split.bps };
-  const expected = chain.splitHashes.get(BigInt(line.assetId));
-  const splitKey = `${line.assetId}:${line.split.recipients.join(",")}:${line.split.bps.join(",")}`;
-  let hash = memo.splits.get(splitKey);
-  if (!memo.splits.has(splitKey)) {
-    try {
-      hash = splitHash(BigInt(line.assetId), split, ctx.params.K);
-    } catch {
-      // a malformed split (bps not summing to 10,000, too many recipients) cannot be the chain's
+  let lineage: LineageSplit[];
+  let parts: CreditPartJson[];
+  try {
+    ({ lineage, parts } = lineageOfLine(line));
+  } catch {
+    return [...problems, "the line's splits or parts are malformed"];
+  }
+  const level0 = lineage[0];
+  if (!level0 || String(level0.assetId) !== String(line.assetId)) {
+    return [...problems, `the line's lineage does not start at the event's asset ${line.assetId}`];
+  }
+  if (lineage.length - 1 > ctx.params.D) {
+    return [
+      ...problems,
+      `the line's lineage climbs ${lineage.length - 1} parents, the circuit allows ${ctx.params.D}`,
+    ];
+  }
+  // The event's own split as the line states it is level 0 of its lineage.
+  const split = splitOfJson(line.split);
+  if (splitKey(level0.assetId, split) !== splitKey(level0.assetId, level0)) {
+    problems.push("the line's split is not level 0 of its lineage");
+  }
+  let splitsOk = true;
+  for (const l of lineage) {
+    const key = splitKey(l.assetId, l);
+    let hash = memo.splits.get(key);
+    if (!memo.splits.has(key)) {
+      try {
+        hash = splitHash(l.assetId, l, ctx.params.K);
+      } catch {
+        // a malformed split (bps not summing to 10,000, too many recipients) cannot be the chain's
+      }
+      memo.splits.set(key, hash);
     }
-    memo.splits.set(splitKey, hash);
+    const expected = chain.splitHashes.get(l.assetId);
+    if (expected === undefined || hash !== expected) {
+      problems.push(`the split of asset ${l.assetId} is not the one batch ${line.batch} settled`);
+      splitsOk = false;
+    }
   }
-  if (expected === undefined || hash !== expected) {
-    problems.push(
-      `the split is not the one batch ${line.batch} settled asset ${line.assetId} with`,
-    );
-    return problems;
+  if (!splitsOk) return problems;
+  let credit: ReturnType<typeof lineageCredit>;
+  try {
+    credit = lineageCredit(BigInt(line.amount), lineage, ctx.accountId);
+  } catch (e) {
+    return [...problems, `the line's lineage is broken: ${(e as Error).message}`];
   }
-  const part = accountShare(BigInt(line.amount), split, ctx.accountId);
-  if (!part) problems.push(`the account is not a recipient of asset ${line.assetId}'s split`);
-  else if (part.share !== BigInt(line.share)) {
-    problems.push(`the share is ${line.share}, the split gives ${part.share}`);
+  if (!credit) {
+    return [...problems, `the account is not a recipient of asset ${line.assetId}'s lineage`];
+  }
+  const stated = new Map(parts.map((p) => [Number(p.level), p]));
+  for (const part of credit.parts) {
+    const p = stated.get(part.level);
+    if (!p) {
+      problems.push(
+        `the line leaves out level ${part.level} (asset ${part.assetId}), which gives ${part.share}`,
+      );
+      continue;
+    }
+    stated.delete(part.level);
+    const fields: [string, unknown, unknown][] = [
+      ["asset", p.assetId, part.assetId],
+      ["amount", p.amount, part.amount],
+      ["bps", p.bps, part.bps],
+      ["share", p.share, part.share],
+      ["remainder", p.remainder, part.remainder],
+    ];
+    for (const [name, said, computed] of fields) {
+      if (String(said) !== String(computed)) {
+        problems.push(`level ${part.level}: the ${name} is ${said}, the lineage gives ${computed}`);
+      }
+    }
+  }
+  for (const level of stated.keys()) {
+    problems.push(`the line has a part at level ${level}, whose split does not name the account`);
+  }
+  if (credit.share !== BigInt(line.share)) {
+    problems.push(`the share is ${line.share}, the lineage gives ${credit.share}`);
   }
   return problems;
+}
+
+/** A split's identity for the memo: asset, entries and parent. */
+function splitKey(assetId: bigint, s: Split): string {
+  const parent = s.parent ? `${s.parent.assetId}/${s.parent.bps}` : "";
+  return `${assetId}:${s.recipients.join(",")}:${s.bps.join(",")}:${parent}`;
 }
 
 export interface StatementVerdict {

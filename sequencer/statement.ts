@@ -1,9 +1,10 @@
 import { RoyaltyError } from "../core/errors.ts";
 import { toJsonValue } from "../core/json.ts";
+import { type LineageStep, lineageShares } from "../core/lineage.ts";
 import { eventsTree } from "../core/merkle.ts";
 import type { CircuitParams } from "../core/params.ts";
 import type { Split } from "../core/split.ts";
-import { accountShare } from "../core/statement.ts";
+import { type CreditPart, creditOf, type LineageSplit } from "../core/statement.ts";
 import type {
   BatchContent,
   BatchIndex,
@@ -19,12 +20,18 @@ export interface StatementLine extends EventFields {
   status: "settled" | "pending";
   batch: number;
   leafIndex: number;
-  /** the split the batch applied to the asset (account ids and basis points) */
-  split: { recipients: bigint[]; bps: number[] };
+  /** the split the batch applied to the event's asset (account ids, basis points, parent) */
+  split: Credit["split"];
+  /** the account's whole share of the event: the sum of `parts` */
   share: bigint;
+  /** level 0's bps, or the first part's when the event's own split does not name the account */
   bps: number;
-  /** the rounding remainder in `share` (the split's first recipient takes it) */
+  /** the rounding remainder in that level's share (the split's first recipient takes it) */
   remainder: bigint;
+  /** per level of the event's lineage whose split names the account (level 0: the event's asset) */
+  parts: CreditPart[];
+  /** the splits from the event's asset up to the highest level with a part, to recompute them */
+  lineage: LineageSplit[];
   txHash: string | null;
   settledAt: string | null;
   /** settled lines: the event's Merkle proof under the batch's eventsRoot */
@@ -73,61 +80,85 @@ export function parseCursor(cursor: string): { batch: number; leafIndex: number 
   return { batch: Number(m[1]), leafIndex: Number(m[2]) };
 }
 
-/** The split each asset slot of a batch applied, from the circuit input stored at cut. */
-function splitsOf(content: BatchContent): Map<bigint, Split> {
+/**
+ * The split each asset slot of a batch applied, from the circuit input stored at cut: accounts
+ * up to the first empty entry and, for an asset with a parent (`splitParent`, absent in batches
+ * cut before lineage), the parent with the bps of the last entry (docs/protocol.md §3).
+ */
+function splitsOf(content: BatchContent, K: number): Map<bigint, Split> {
   const input = content.input as unknown as {
     assetId: string[];
     splitRecipient: string[][];
     splitBps: string[][];
+    splitParent?: string[];
   };
   const splits = new Map<bigint, Split>();
   input.assetId.forEach((id, a) => {
     if (id === "0") return;
-    const ids = (input.splitRecipient[a] ?? []).map(BigInt);
+    const parent = BigInt(input.splitParent?.[a] ?? "0");
+    const bps = input.splitBps[a] ?? [];
+    const ids = (input.splitRecipient[a] ?? []).map(BigInt).slice(0, parent === 0n ? K : K - 1);
     const used = ids.indexOf(0n);
     const n = used < 0 ? ids.length : used;
-    splits.set(BigInt(id), {
-      recipients: ids.slice(0, n),
-      bps: (input.splitBps[a] ?? []).slice(0, n).map(Number),
-    });
+    const split: Split = { recipients: ids.slice(0, n), bps: bps.slice(0, n).map(Number) };
+    if (parent !== 0n) split.parent = { assetId: parent, bps: Number(bps[K - 1] ?? 0) };
+    splits.set(BigInt(id), split);
   });
   return splits;
 }
 
 /**
- * A batch's statement index, once, at cut: every recipient's credit from every event (the
- * share recomputed from the split the batch applied, with its rounding) and every event's
- * Merkle receipt under the batch's eventsRoot. `events` are in batch order: a position is a
- * leaf index.
+ * A batch's statement index, once, at cut: every account's credit from every event, over every
+ * level of the event's lineage that names it (the shares recomputed from the splits the batch
+ * applied, with their rounding, `lineageShares`), and every event's Merkle receipt under the
+ * batch's eventsRoot. `events` are in batch order; event i sits at leaf `content.events[i].leaf`
+ * (its event slot; its position in batches cut before lineage), lineage slots are 0 leaves.
  */
 export function batchIndexOf(
   params: CircuitParams,
   content: BatchContent,
   events: readonly Pick<StoredEvent, "assetId" | "amount" | "eventHash">[],
 ): BatchIndex {
-  const splits = splitsOf(content);
+  const splits = splitsOf(content, params.K);
+  const splitOf = (id: bigint) => splits.get(id);
+  const leafOf = events.map((_, i) => content.events[i]?.leaf ?? i);
   const credits: Credit[] = [];
-  events.forEach((e, leafIndex) => {
-    const split = splits.get(e.assetId);
-    if (!split) return;
-    for (const accountId of new Set(split.recipients)) {
-      const part = accountShare(e.amount, split, accountId);
-      if (!part) continue;
+  events.forEach((e, i) => {
+    const leafIndex = leafOf[i] as number;
+    if (!splits.has(e.assetId)) return;
+    const steps = lineageShares(e.amount, e.assetId, splitOf, params.D);
+    const accounts = new Set(steps.flatMap((s) => s.split.recipients));
+    const split = (steps[0] as LineageStep).split;
+    for (const accountId of accounts) {
+      const credit = creditOf(steps, accountId);
+      if (!credit) continue;
+      // The fields of before lineage: level 0's, or the first level naming the account.
+      const first = credit.parts[0] as CreditPart;
       credits.push({
         accountId,
         leafIndex,
-        share: part.share,
-        bps: part.bps,
-        remainder: part.remainder,
-        split: { recipients: [...split.recipients], bps: [...split.bps] },
+        share: credit.share,
+        bps: first.bps,
+        remainder: first.remainder,
+        split: {
+          recipients: [...split.recipients],
+          bps: [...split.bps],
+          ...(split.parent ? { parent: { ...split.parent } } : {}),
+        },
+        parts: credit.parts,
+        lineage: credit.lineage,
       });
     }
   });
-  const tree = eventsTree(
-    params,
-    events.map((e) => e.eventHash),
-  );
-  const receipts = events.map((_, leaf) => JSON.stringify(toJsonValue(tree.createProof(leaf))));
+  const leaves = Array<bigint>(params.N).fill(0n);
+  events.forEach((e, i) => {
+    leaves[leafOf[i] as number] = e.eventHash;
+  });
+  const tree = eventsTree(params, leaves);
+  const receipts = leafOf.map((leafIndex) => ({
+    leafIndex,
+    proof: JSON.stringify(toJsonValue(tree.createProof(leafIndex))),
+  }));
   return { credits, receipts };
 }
 
@@ -171,6 +202,8 @@ function lineOf(store: Store, c: IndexedCredit): StatementLine {
     share: c.share,
     bps: c.bps,
     remainder: c.remainder,
+    parts: c.parts,
+    lineage: c.lineage,
     txHash: settled ? c.txHash : null,
     settledAt: c.settledAt ? new Date(c.settledAt).toISOString() : null,
   };
@@ -251,6 +284,7 @@ const CSV_COLUMNS = [
   "bps",
   "share",
   "remainder",
+  "parts",
   "ref",
   "prevHead",
   "eventHash",
@@ -258,11 +292,25 @@ const CSV_COLUMNS = [
   "settledAt",
 ] as const;
 
+type PartCell = { level: unknown; assetId: unknown; bps: unknown; share: unknown };
+
+/**
+ * The `parts` column: `level:assetId:bps:share` per level of the lineage naming the account,
+ * joined by `;` (one part, `0:…`, for a line of the event's own split alone).
+ */
+export function partsCell(parts: readonly PartCell[] | undefined): string {
+  return (parts ?? []).map((p) => `${p.level}:${p.assetId}:${p.bps}:${p.share}`).join(";");
+}
+
 /** Statement lines (as built here, or as the API sent them) as CSV with a header row. */
 export function linesCsv(
-  lines: readonly Partial<Record<(typeof CSV_COLUMNS)[number], unknown>>[],
+  lines: readonly (Partial<Record<(typeof CSV_COLUMNS)[number], unknown>> & {
+    parts?: readonly PartCell[];
+  })[],
 ): string {
-  const rows = lines.map((l) => CSV_COLUMNS.map((c) => String(l[c] ?? "")).join(","));
+  const rows = lines.map((l) =>
+    CSV_COLUMNS.map((c) => (c === "parts" ? partsCell(l.parts) : String(l[c] ?? ""))).join(","),
+  );
   return `${[CSV_COLUMNS.join(","), ...rows].join("\n")}\n`;
 }
 

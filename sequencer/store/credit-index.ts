@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
+import type { CreditPart, LineageSplit } from "../../core/statement.ts";
 import type { EventRow } from "./sqlite.ts";
-import type { BatchIndex, BatchStatus, CreditQuery, IndexedCredit } from "./types.ts";
+import type { BatchIndex, BatchStatus, Credit, CreditQuery, IndexedCredit } from "./types.ts";
 
 type CreditRow = Pick<
   EventRow,
@@ -19,15 +20,75 @@ type CreditRow = Pick<
   settled_at: number | null;
 };
 
+/** A split as the `split` column stores it: decimal strings, bps as numbers. */
+interface SplitJson {
+  recipients: string[];
+  bps: number[];
+  parent?: { assetId: string; bps: number };
+}
+
+/**
+ * The `split` column: the event asset's split, and, since lineage, the credit's parts and the
+ * lineage's splits in the same JSON (no new column). Rows written before lineage have neither:
+ * their one part is level 0, their lineage the split itself.
+ */
+interface SplitColumn extends SplitJson {
+  parts?: {
+    level: number;
+    assetId: string;
+    amount: string;
+    bps: number;
+    share: string;
+    remainder: string;
+  }[];
+  lineage?: (SplitJson & { assetId: string })[];
+}
+
+const splitToJson = (s: {
+  recipients: readonly bigint[];
+  bps: readonly number[];
+  parent?: { assetId: bigint; bps: number };
+}): SplitJson => ({
+  recipients: s.recipients.map(String),
+  bps: [...s.bps],
+  ...(s.parent ? { parent: { assetId: String(s.parent.assetId), bps: s.parent.bps } } : {}),
+});
+
+const splitFromJson = (s: SplitJson) => ({
+  recipients: s.recipients.map(BigInt),
+  bps: s.bps,
+  ...(s.parent ? { parent: { assetId: BigInt(s.parent.assetId), bps: s.parent.bps } } : {}),
+});
+
 const toCredit = (r: CreditRow): IndexedCredit => {
-  const split = JSON.parse(r.split) as { recipients: string[]; bps: number[] };
+  const column = JSON.parse(r.split) as SplitColumn;
+  const split = splitFromJson(column);
+  const assetId = BigInt(r.asset_id);
+  const share = BigInt(r.share);
+  const remainder = BigInt(r.remainder);
+  const bps = Number(r.bps);
+  const parts: CreditPart[] = column.parts
+    ? column.parts.map((p) => ({
+        level: p.level,
+        assetId: BigInt(p.assetId),
+        amount: BigInt(p.amount),
+        bps: p.bps,
+        share: BigInt(p.share),
+        remainder: BigInt(p.remainder),
+      }))
+    : [{ level: 0, assetId, amount: BigInt(r.amount), bps, share, remainder }];
+  const lineage: LineageSplit[] = column.lineage
+    ? column.lineage.map((l) => ({ assetId: BigInt(l.assetId), ...splitFromJson(l) }))
+    : [{ assetId, ...split }];
   return {
     accountId: BigInt(r.account_id),
     leafIndex: Number(r.leaf_index),
-    share: BigInt(r.share),
-    bps: Number(r.bps),
-    remainder: BigInt(r.remainder),
-    split: { recipients: split.recipients.map(BigInt), bps: split.bps },
+    share,
+    bps,
+    remainder,
+    split,
+    parts,
+    lineage,
     batchId: Number(r.batch_id),
     batch: Number(r.number),
     batchStatus: r.status,
@@ -35,12 +96,28 @@ const toCredit = (r: CreditRow): IndexedCredit => {
     settledAt: r.settled_at === null ? null : Number(r.settled_at),
     payer: r.payer,
     seq: BigInt(r.seq),
-    assetId: BigInt(r.asset_id),
+    assetId,
     amount: BigInt(r.amount),
     ref: BigInt(r.ref),
     prevHead: BigInt(r.prev_head),
     eventHash: BigInt(r.event_hash),
   };
+};
+
+const columnOf = (c: Credit): string => {
+  const column: SplitColumn = {
+    ...splitToJson(c.split),
+    parts: c.parts.map((p) => ({
+      level: p.level,
+      assetId: String(p.assetId),
+      amount: String(p.amount),
+      bps: p.bps,
+      share: String(p.share),
+      remainder: String(p.remainder),
+    })),
+    lineage: c.lineage.map((l) => ({ assetId: String(l.assetId), ...splitToJson(l) })),
+  };
+  return JSON.stringify(column);
 };
 
 /**
@@ -97,12 +174,10 @@ export class CreditIndex {
         String(c.share),
         c.bps,
         String(c.remainder),
-        JSON.stringify({ recipients: c.split.recipients.map(String), bps: c.split.bps }),
+        columnOf(c),
       );
     }
-    index.receipts.forEach((proof, leaf) => {
-      this.stmt.insertReceipt.run(batchId, leaf, proof);
-    });
+    for (const r of index.receipts) this.stmt.insertReceipt.run(batchId, r.leafIndex, r.proof);
   }
 
   credits(q: CreditQuery): IndexedCredit[] {
