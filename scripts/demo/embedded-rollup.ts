@@ -24,8 +24,16 @@ export interface EmbeddedRollupOptions {
   deposit: bigint;
   /** the setup's keys are a development ceremony's (recorded in the deployment) */
   insecureKeys: boolean;
-  /** the generative assets: id and split (recipient addresses, basis points) */
-  assets: { id: bigint; recipients: `0x${string}`[]; bps: number[] }[];
+  /**
+   * the generative assets: id and split (recipient addresses, basis points, and a parent asset
+   * registered before it with its basis points: lineage, docs/protocol.md §3)
+   */
+  assets: {
+    id: bigint;
+    recipients: `0x${string}`[];
+    bps: number[];
+    parent?: { assetId: bigint; bps: number };
+  }[];
 }
 
 export type EmbeddedRollup = Awaited<ReturnType<typeof startEmbeddedRollup>>;
@@ -78,7 +86,15 @@ export async function startEmbeddedRollup(o: EmbeddedRollupOptions) {
     await as.write.deposit([o.deposit], { value: o.deposit });
     payers.push({ address: wallet.account.address, privateKey });
   }
-  for (const a of o.assets) await rollup.write.registerAsset([a.id, a.recipients, a.bps, 0n, 0]);
+  for (const a of o.assets) {
+    await rollup.write.registerAsset([
+      a.id,
+      a.recipients,
+      a.bps,
+      a.parent?.assetId ?? 0n,
+      a.parent?.bps ?? 0,
+    ]);
+  }
 
   const sequencer = await runSequencer({
     db: join(mkdtempSync(join(tmpdir(), "royalty-demo-")), "sequencer.sqlite"),
@@ -109,8 +125,10 @@ export async function startEmbeddedRollup(o: EmbeddedRollupOptions) {
             payer: p.address,
             privateKey: p.privateKey,
             domain,
-            // A batch ends a payer's run only at a signed event: sign well within N events.
-            signEvery: Math.min(16, Math.max(1, Math.floor(o.params.N / 2))),
+            // A batch ends a payer's run only at a signed event: the client signs so that every
+            // run fits a batch, lineage slots included, and every 16th seq.
+            signEvery: Math.min(16, o.params.N),
+            batchLimits: { N: o.params.N, A: o.params.A, R: o.params.R },
           }).submitMany(eventsOf(i)),
         ),
       );

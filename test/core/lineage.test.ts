@@ -13,28 +13,10 @@ import {
 } from "../../core/index.ts";
 import { sampleLineage, sampleLineageRequest } from "../../prover/sample-batch.ts";
 import { expectRoyaltyError } from "./helpers.ts";
+import { creditsByHand } from "./lineage-by-hand.ts";
 
-/** Independent model: per level, floor(amount * bps / 10000) for every entry, remainder first. */
-function byHand(amount: bigint, assetId: bigint, splits: Map<bigint, Split>): Map<bigint, bigint> {
-  const credits = new Map<bigint, bigint>();
-  let id: bigint | undefined = assetId;
-  let left = amount;
-  while (id !== undefined) {
-    const split = splits.get(id) as Split;
-    const parentBps = BigInt(split.parent?.bps ?? 0);
-    const floors = split.bps.map((b) => (left * BigInt(b)) / 10_000n);
-    const toParent = (left * parentBps) / 10_000n;
-    let remainder = left - toParent;
-    for (const f of floors) remainder -= f;
-    split.recipients.forEach((r, i) => {
-      const own = (floors[i] as bigint) + (i === 0 ? remainder : 0n);
-      credits.set(r, (credits.get(r) ?? 0n) + own);
-    });
-    left = toParent;
-    id = split.parent?.assetId;
-  }
-  return credits;
-}
+const byHand = (amount: bigint, assetId: bigint, splits: Map<bigint, Split>) =>
+  creditsByHand(amount, assetId, splits);
 
 /** A random forest of assets 1..n: asset i may name a parent j < i, accounts 1..9, depth <= D. */
 const forestArb = (K: number, D: number) =>
