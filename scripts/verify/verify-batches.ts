@@ -1,10 +1,11 @@
 import { type Abi, type AbiEvent, decodeEventLog, type Log, type PublicClient } from "viem";
 import { RoyaltyError } from "../../core/errors.ts";
 import { domainOf, eventHash, genesisHead, type RoyaltyEvent } from "../../core/event.ts";
+import { type LineageStep, type SlotLayout, type SplitOf, slotLayout } from "../../core/lineage.ts";
 import { eventsRoot } from "../../core/merkle.ts";
 import { type PublicData, publicSignals, unpackWords } from "../../core/packing.ts";
 import { type CircuitParams, loadParams, paramSetNames } from "../../core/params.ts";
-import { computeShares, type Split } from "../../core/split.ts";
+import { type Split, splitHash } from "../../core/split.ts";
 import { type BatchCalldata, proofFromCalldata } from "../../prover/calldata.ts";
 import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
 import { getLogsPaged } from "../../sdk/logs.ts";
@@ -53,8 +54,15 @@ export async function paramsOf(
 ): Promise<CircuitParams> {
   const read = (functionName: string) =>
     client.readContract({ address: rollup, abi: rollupAbi, functionName }) as Promise<bigint>;
-  const [N, K, A, P, R] = await Promise.all(
-    ["eventSlots", "maxRecipients", "assetSlots", "payerSlots", "recipientSlots"].map(read),
+  const [N, K, A, P, R, D] = await Promise.all(
+    [
+      "eventSlots",
+      "maxRecipients",
+      "assetSlots",
+      "payerSlots",
+      "recipientSlots",
+      "maxLineageDepth",
+    ].map(read),
   );
   const match = paramSetNames()
     .map(loadParams)
@@ -64,12 +72,13 @@ export async function paramsOf(
         BigInt(p.K) === K &&
         BigInt(p.A) === A &&
         BigInt(p.P) === P &&
-        BigInt(p.R) === R,
+        BigInt(p.R) === R &&
+        BigInt(p.D) === D,
     );
   if (!match)
     throw new RoyaltyError(
       "UNKNOWN_PARAMS",
-      `the rollup's circuit (N=${N}, K=${K}, A=${A}, P=${P}, R=${R}) matches no parameter set`,
+      `the rollup's circuit (N=${N}, K=${K}, A=${A}, P=${P}, R=${R}, D=${D}) matches no parameter set`,
     );
   return match;
 }
@@ -78,8 +87,9 @@ export async function paramsOf(
  * Checks every settled batch from the chain alone: the Groth16 proof re-verified off-chain with
  * the verification key against public signals rebuilt from the settlement call and the key hashes
  * registered before it, contiguous batch numbers, and each payer's head continuing from its
- * previous batch. With a sequencer URL, also recomputes the events root, every debit and every
- * credit from the events the sequencer publishes and the splits registered on chain.
+ * previous batch. With a sequencer URL, also recomputes the events root (each event at its slot),
+ * every debit and every credit (up each event's lineage) from the events the sequencer publishes
+ * and the splits registered on chain, parents included (`publishedBatchProblems`).
  */
 export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
   const params = await paramsOf(o.client, o.rollup);
@@ -139,10 +149,13 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
     for (let i = 0; i < at; i++) {
       const e = events[i] as (typeof events)[number];
       if (e.args.assetId !== assetId) continue;
-      const s = {
+      const s: Split = {
         recipients: (e.args.recipientIds as number[] | undefined)?.map(BigInt) ?? [],
         bps: (e.args.bps as number[] | undefined)?.map(Number) ?? [],
       };
+      // A split may name a parent asset (docs/protocol.md §3); 0 is none.
+      const parent = BigInt((e.args.parentAsset as bigint | undefined) ?? 0n);
+      if (parent !== 0n) s.parent = { assetId: parent, bps: Number(e.args.parentBps) };
       if (e.eventName === "AssetRegistered") split = s;
       if (e.eventName === "SplitUpdateRequested") pending = s;
       if (e.eventName === "SplitUpdated") split = pending;
@@ -205,13 +218,32 @@ export async function verifyBatches(o: VerifyOptions): Promise<BatchVerdict[]> {
   return verdicts;
 }
 
+/** The split hash of a split read from the logs; undefined if it breaks a rule (none should). */
+function hashOf(assetId: bigint, split: Split, K: number): bigint | undefined {
+  try {
+    return splitHash(assetId, split, K);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An event as `GET /v1/batches/:n` publishes it (decimal strings); the rest is not read. */
+export interface PublishedBatchEvent {
+  payer: string;
+  seq: string;
+  assetId: string;
+  amount: string;
+  ref: string;
+  leafIndex?: number | null;
+}
+
 /** Recomputes the batch from the sequencer's published events and compares with the settlement. */
 async function checkAgainstSequencer(
   url: string,
   s: Settlement,
   params: CircuitParams,
   settled: PublicData,
-  splitOf: (assetId: bigint) => Split | undefined,
+  splitOf: SplitOf,
 ): Promise<string[]> {
   const response = await fetch(`${url.replace(/\/$/, "")}/v1/batches/${s.batchNumber}`).catch(
     (cause: unknown) => {
@@ -224,10 +256,27 @@ async function checkAgainstSequencer(
   );
   if (!response.ok)
     return [`the sequencer does not publish batch ${s.batchNumber} (HTTP ${response.status})`];
-  const body = (await response.json()) as {
-    events: { payer: string; seq: string; assetId: string; amount: string; ref: string }[];
-  };
-  const events: RoyaltyEvent[] = body.events.map((e) => ({
+  const body = (await response.json()) as { events: PublishedBatchEvent[] };
+  return publishedBatchProblems(body.events, s.data, params, settled, splitOf);
+}
+
+/**
+ * What is wrong with a batch as a sequencer published it, against its settlement, one sentence
+ * each (none: it checks out). From the events alone and the splits on chain as of the
+ * settlement: each event placed at its slot (`slotLayout`: the event, then a slot per parent its
+ * royalty climbs, docs/protocol.md §4), the leaves hashing to the settled events root and every
+ * payer's events ending at its settled head; every debit; every credit recomputed level by level
+ * up each event's lineage (`lineageShares`); and every asset of those lineages, parents too,
+ * among the settled asset slots with the split hash of its split on chain.
+ */
+export function publishedBatchProblems(
+  published: readonly PublishedBatchEvent[],
+  d: Pick<BatchCalldata, "payers" | "oldHeads" | "newHeads" | "assetIds" | "splitHashes">,
+  params: CircuitParams,
+  settled: Pick<PublicData, "eventsRoot" | "debits" | "credits" | "recipientIds">,
+  splitOf: SplitOf,
+): string[] {
+  const events: RoyaltyEvent[] = published.map((e) => ({
     payer: BigInt(e.payer),
     seq: BigInt(e.seq),
     assetId: BigInt(e.assetId),
@@ -235,35 +284,76 @@ async function checkAgainstSequencer(
     ref: BigInt(e.ref),
   }));
   const reasons: string[] = [];
+  let layout: SlotLayout;
+  try {
+    layout = slotLayout(events, splitOf, params.D);
+  } catch (error) {
+    // An asset without a split on chain, or a lineage deeper than the circuit's D.
+    return [
+      `the published events cannot be laid out with the splits on chain: ${(error as Error).message}`,
+    ];
+  }
+  if (layout.slotCount > params.N) {
+    return [
+      `the published events take ${layout.slotCount} event slots with their lineage, the circuit has ${params.N}`,
+    ];
+  }
+  published.forEach((e, i) => {
+    const slot = layout.eventSlots[i] as number;
+    if (e.leafIndex !== undefined && e.leafIndex !== null && Number(e.leafIndex) !== slot)
+      reasons.push(
+        `event ${e.payer}/${e.seq} is published at leaf ${e.leafIndex}, its slot is ${slot}`,
+      );
+  });
   // Each event's hash is its payer's head after it: chain every payer from its settled old head.
-  const heads = new Map(s.data.payers.map((p, i) => [BigInt(p), s.data.oldHeads[i] as bigint]));
-  const leaves = events.map((e) => {
+  // It sits at its slot; lineage slots and padding are 0 leaves.
+  const heads = new Map(d.payers.map((p, i) => [BigInt(p), d.oldHeads[i] as bigint]));
+  const leaves = Array<bigint>(params.N).fill(0n);
+  events.forEach((e, i) => {
     const head = eventHash(heads.get(e.payer) ?? 0n, e);
     heads.set(e.payer, head);
-    return head;
+    leaves[layout.eventSlots[i] as number] = head;
   });
   if (eventsRoot(params, leaves) !== settled.eventsRoot) {
     reasons.push("the published events do not hash to the settled events root");
   }
-  s.data.payers.forEach((p, i) => {
-    if (BigInt(p) !== 0n && heads.get(BigInt(p)) !== s.data.newHeads[i])
+  d.payers.forEach((p, i) => {
+    if (BigInt(p) !== 0n && heads.get(BigInt(p)) !== d.newHeads[i])
       reasons.push(`the published events of payer ${p} do not end at its settled head`);
   });
+
+  // Every asset an event's royalty runs through, parents included, was settled with its split.
+  const settledHash = new Map<bigint, bigint>();
+  d.assetIds.forEach((id, a) => {
+    if (BigInt(id) !== 0n) settledHash.set(BigInt(id), d.splitHashes[a] as bigint);
+  });
+  const lineageAssets = new Map<bigint, LineageStep>();
+  for (const step of layout.lineages.flat())
+    if (!lineageAssets.has(step.assetId)) lineageAssets.set(step.assetId, step);
+  for (const [assetId, step] of lineageAssets) {
+    const hash = settledHash.get(assetId);
+    const role = step.level === 0 ? "asset" : "parent asset";
+    if (hash === undefined) {
+      reasons.push(`${role} ${assetId} is not among the settled batch's assets`);
+    } else if (hashOf(assetId, step.split, params.K) !== hash) {
+      reasons.push(
+        `${role} ${assetId}: its split on chain does not hash to the split hash the batch settled`,
+      );
+    }
+  }
+
   const debits = new Map<bigint, bigint>();
   const credits = new Map<bigint, bigint>();
-  for (const ev of events) {
+  events.forEach((ev, i) => {
     debits.set(ev.payer, (debits.get(ev.payer) ?? 0n) + ev.amount);
-    const split = splitOf(ev.assetId);
-    if (!split) {
-      reasons.push(`asset ${ev.assetId} has no split on chain`);
-      continue;
+    for (const step of layout.lineages[i] as LineageStep[]) {
+      step.shares.forEach((share, k) => {
+        const id = step.split.recipients[k] as bigint;
+        credits.set(id, (credits.get(id) ?? 0n) + share);
+      });
     }
-    computeShares(ev.amount, split.bps).forEach((share, k) => {
-      const id = split.recipients[k] as bigint;
-      credits.set(id, (credits.get(id) ?? 0n) + share);
-    });
-  }
-  s.data.payers.forEach((payer, i) => {
+  });
+  d.payers.forEach((payer, i) => {
     if (BigInt(payer) !== 0n && (debits.get(BigInt(payer)) ?? 0n) !== settled.debits[i])
       reasons.push(
         `payer ${payer}: debit ${settled.debits[i]} but its events sum to ${debits.get(BigInt(payer)) ?? 0n}`,
