@@ -113,7 +113,7 @@ template RoyaltyBatch(N, K, A, P, R, D, TREE_ARITY) {
     }
 
     for (var e = 0; e < N; e++) {
-        events[e] = EventSlot(P, A, K);
+        events[e] = EventSlot(P, A, K, D);
         for (var p = 0; p < P; p++) {
             events[e].payer[p] <== eventPayer[e][p];
             events[e].headBefore[p] <== running[e][p];
@@ -163,7 +163,7 @@ template RoyaltyBatch(N, K, A, P, R, D, TREE_ARITY) {
     // ---- (3) asset slots ----
     component assets[A];
     for (var a = 0; a < A; a++) {
-        assets[a] = AssetSlot(K);
+        assets[a] = AssetSlot(K, D);
         assets[a].splitHash <== splitHash[a];
         assets[a].assetId <== assetId[a];
         for (var k = 0; k < K; k++) {
@@ -206,13 +206,15 @@ template RoyaltyBatch(N, K, A, P, R, D, TREE_ARITY) {
     for (var e = 0; e < N; e++) tree.leaves[e] <== leaf[e];
     eventsRoot <== tree.root;
 
-    // ---- (7) lineage: each parent's share is the lineage slot right after ----
-    component lineage = LineageLinks(N, D);
-    for (var e = 0; e < N; e++) {
-        lineage.lineage[e] <== eventLineage[e];
-        lineage.assetId[e] <== events[e].selectedAssetId;
-        lineage.amount[e] <== eventAmount[e];
-        lineage.parentAsset[e] <== events[e].parentAsset;
-        lineage.parentShare[e] <== events[e].parentShare;
+    // ---- (7) lineage: each parent's share is the lineage slot right after (none when D = 0) ----
+    if (D > 0) {
+        component lineage = LineageLinks(N, D);
+        for (var e = 0; e < N; e++) {
+            lineage.lineage[e] <== eventLineage[e];
+            lineage.assetId[e] <== events[e].selectedAssetId;
+            lineage.amount[e] <== eventAmount[e];
+            lineage.parentAsset[e] <== events[e].parentAsset;
+            lineage.parentShare[e] <== events[e].parentShare;
+        }
     }
 }

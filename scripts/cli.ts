@@ -49,6 +49,10 @@ program
   .command("circuit-info")
   .description("constraint count and sizes of a parameter set")
   .option("--params <set>", "parameter set", "default")
+  .option(
+    "--lineage-depth <d>",
+    "build the set with another lineage depth D (0: without lineage) to compare; default the set's",
+  )
   .option("--json", "print one JSON line")
   .action(circuitInfoCommand);
 

@@ -4,7 +4,7 @@ include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
 include "circomlib/circuits/poseidon.circom";
 
-// AssetSlot(K): the split of one asset used in the batch (rule 3).
+// AssetSlot(K, D): the split of one asset used in the batch (rule 3); D = 0: no parent entry.
 //
 // The slot is in use iff its public splitHash is non-zero; the contract passes 0 for empty slots.
 // In use: Poseidon(assetId, e_1..e_K) with e_k = recipient_k * 2^14 + bps_k equals splitHash (the
@@ -20,7 +20,7 @@ include "circomlib/circuits/poseidon.circom";
 // recipient slots, so a forged id can never receive a credit); the parent below 2^64 (once an
 // event uses the slot, LineageLinks equals it to the next slot's asset id, which the contract
 // bounds): with both bounds the last entry's three parts are unique.
-template AssetSlot(K) {
+template AssetSlot(K, D) {
     signal input splitHash;
     signal input assetId;
     signal input recipient[K];
@@ -45,14 +45,18 @@ template AssetSlot(K) {
         hasher.inputs[k + 1] <== recipient[k] * 16384 + parentPart + bps[k];
         noRecipient[k] = IsZero();
         noRecipient[k].in <== recipient[k];
-        if (k < K - 1) bps[k] * noRecipient[k].out === 0;
+        if (k < K - 1 || D == 0) bps[k] * noRecipient[k].out === 0;
         recipientEmpty[k] <== noRecipient[k].out;
         bpsSum += bps[k];
     }
-    // The last entry has bps only if it names an account or a parent.
-    component noTarget = IsZero();
-    noTarget.in <== recipient[K - 1] + parent * 4294967296;             // + parent * 2^32
-    bps[K - 1] * noTarget.out === 0;
+    // The last entry has bps only if it names an account or a parent (D = 0: no parent).
+    if (D == 0) {
+        parent === 0;
+    } else {
+        component noTarget = IsZero();
+        noTarget.in <== recipient[K - 1] + parent * 4294967296;         // + parent * 2^32
+        bps[K - 1] * noTarget.out === 0;
+    }
 
     component hashCheck = ForceEqualIfEnabled();
     hashCheck.enabled <== enabled;

@@ -4,7 +4,8 @@ include "circomlib/circuits/poseidon.circom";
 include "event_shares.circom";
 include "selector.circom";
 
-// EventSlot(P, A, K): one event slot of the batch (rules 1, 2, 4 and its leaf for rule 6).
+// EventSlot(P, A, K, D): one event slot of the batch (rules 1, 2, 4 and its leaf for rule 6);
+// D = 0 builds it without lineage (no lineage slot, no parent), as before lineage existed.
 //
 // A slot holds a payer's event, a lineage share, or padding. An event selects exactly one payer
 // slot and one asset slot (one-hot `payer`, `asset`); a lineage slot (`lineage` 1) selects one
@@ -35,7 +36,7 @@ include "selector.circom";
 //
 // Not enforced here: that the selected slots are in use (PayerSlot, AssetSlot: an empty slot has
 // no events), that the payer's last head is signed (PayerSlot), bps <= 10000 (AssetSlot).
-template EventSlot(P, A, K) {
+template EventSlot(P, A, K, D) {
     signal input payer[P];
     signal input asset[A];
     signal input seq;
@@ -62,7 +63,11 @@ template EventSlot(P, A, K) {
     component payerSel = Selector(P);
     for (var p = 0; p < P; p++) payerSel.in[p] <== payer[p];
     signal isEvent <== payerSel.sum;
-    lineage * (lineage - 1) === 0;
+    if (D == 0) {
+        lineage === 0;
+    } else {
+        lineage * (lineage - 1) === 0;
+    }
     isReal <== isEvent + lineage;
     isReal * (isReal - 1) === 0;
     component assetSel = Selector(A);
@@ -83,11 +88,13 @@ template EventSlot(P, A, K) {
         id += assetTerm[a];
     }
     selectedAssetId <== id;
-    signal parentTerm[A];
     var parent = 0;
-    for (var a = 0; a < A; a++) {
-        parentTerm[a] <== asset[a] * splitParent[a];
-        parent += parentTerm[a];
+    if (D > 0) {
+        signal parentTerm[A];
+        for (var a = 0; a < A; a++) {
+            parentTerm[a] <== asset[a] * splitParent[a];
+            parent += parentTerm[a];
+        }
     }
     parentAsset <== parent;
     signal bpsTerm[A][K];

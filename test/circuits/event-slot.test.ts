@@ -12,7 +12,7 @@ const [P, A, K] = [2, 2, 3];
 let slot: TemplateUnderTest;
 
 beforeAll(async () => {
-  slot = await templateUnderTest("event_slot.circom", "EventSlot", [P, A, K]);
+  slot = await templateUnderTest("event_slot.circom", "EventSlot", [P, A, K, 1]);
 });
 
 const ADDRESSES = [0x1111n, 0x2222n];

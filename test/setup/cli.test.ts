@@ -19,8 +19,29 @@ describe("royalty CLI", () => {
     const lines = await royalty("circuit-info", "--params", "test", "--json");
     expect(lines).toHaveLength(1);
     const info = JSON.parse(lines[0] as string);
-    expect(info).toMatchObject({ constraints: 12_113, eventSlots: 4, ptauPower: 14 });
-    expect(Math.abs(info.constraintsPerEvent - 12_113 / 4)).toBeLessThan(0.051);
+    expect(info).toMatchObject({
+      lineageDepth: 1,
+      constraints: 12_139,
+      eventSlots: 4,
+      ptauPower: 14,
+    });
+    expect(Math.abs(info.constraintsPerEvent - 12_139 / 4)).toBeLessThan(0.051);
+  });
+
+  it("circuit-info --lineage-depth 0 should build the set without lineage: the count before it", async () => {
+    const lines = await royalty(
+      "circuit-info",
+      "--params",
+      "test",
+      "--lineage-depth",
+      "0",
+      "--json",
+    );
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      params: "test-d0",
+      lineageDepth: 0,
+      constraints: 12_113,
+    });
   });
 
   it("prove --json should make and verify a proof and print witness and proof times", async () => {
