@@ -273,7 +273,12 @@ export function lineProblems(
     return [...problems, `the line's lineage is broken: ${(e as Error).message}`];
   }
   if (!credit) {
-    return [...problems, `the account is not a recipient of asset ${line.assetId}'s lineage`];
+    const top = (lineage.at(-1) as LineageSplit).assetId;
+    const parents = lineage.length > 1 ? ` nor of its parents' up to asset ${top}` : "";
+    return [
+      ...problems,
+      `the account is not a recipient of asset ${line.assetId}'s split${parents}`,
+    ];
   }
   const stated = new Map(parts.map((p) => [Number(p.level), p]));
   for (const part of credit.parts) {
