@@ -325,9 +325,11 @@ export class RoyaltyClient {
 
   /**
    * Sets the local chain to the server's view of the payer (a payer it has not seen starts at
-   * seq 1). `connect` and the first submission after a refused request call it.
+   * seq 1), and forgets what it learned of assets (a refused run may come from a lineage that
+   * grew). `connect` and the first submission after a refused request call it.
    */
   async resync(): Promise<void> {
+    this.costs.clear();
     await this.flush();
     const res = await this.get(`/v1/payers/${this.opts.payer}`);
     const body = (await res.json()) as { nextSeq: string; head: string };
