@@ -1,6 +1,7 @@
 import { createPublicClient, http } from "viem";
 import { RoyaltyError } from "../../core/errors.ts";
-import { loadParams } from "../../core/params.ts";
+import { lineageShares } from "../../core/lineage.ts";
+import { type CircuitParams, loadParams } from "../../core/params.ts";
 import { resolveEngine } from "../../prover/native/index.ts";
 import { statementCommand } from "../commands/statement.ts";
 import { runSetup } from "../setup/setup.ts";
@@ -35,19 +36,40 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
     `2/5 deploying RoyaltyRollup on an in-process ${o.chain === "op" ? "OP-stack L2" : "L1"} chain, registering ${params.P} marketplaces (payers) and ${params.A} generative assets, starting the sequencer (HTTP API, batcher, 2 prover threads on the ${engine} Groth16 engine, settlement submitter)`,
   );
   const recipients: { address: `0x${string}`; role: string; asset: number }[] = [];
+  const lineage = lineageOfDemo(params);
   const assets = Array.from({ length: params.A }, (_, a) => {
-    const parties = Array.from({ length: params.K }, (_, k) => {
+    const link = lineage[a];
+    // A parent takes the split's last entry: one account less beside it.
+    const count = link?.parent === undefined ? params.K : params.K - 1;
+    const roles = link?.roles ?? ROLES;
+    const parties = Array.from({ length: count }, (_, k) => {
       // R people in all (a model developer or curator serves several assets), so a batch's
       // assets always fit its R recipient slots.
       const person = (a * params.K + k) % params.R;
       const address = `0x${(0xd0000000 + person).toString(16).padStart(40, "0")}` as `0x${string}`;
-      recipients.push({ address, role: ROLES[k % ROLES.length] as string, asset: a });
+      recipients.push({ address, role: roles[k % roles.length] as string, asset: a });
       return address;
     });
-    const bps = [6000, 2000, 1200, 800].slice(0, params.K);
-    bps[0] = (bps[0] as number) + 10_000 - bps.reduce((x, y) => x + y, 0);
-    return { id: BigInt(9001 + a), recipients: parties, bps };
+    const parentBps = link?.parent === undefined ? 0 : link.parentBps;
+    const bps = [6000, 2000, 1200, 800].slice(0, count);
+    bps[0] = (bps[0] as number) + 10_000 - parentBps - bps.reduce((x, y) => x + y, 0);
+    return {
+      id: BigInt(9001 + a),
+      recipients: parties,
+      bps,
+      ...(link?.parent === undefined
+        ? {}
+        : { parent: { assetId: BigInt(9001 + link.parent), bps: parentBps } }),
+    };
   });
+  if (lineage.length > 1) {
+    say(
+      `    lineage: ${lineage
+        .map((l, a) => `${l.name} ${9001 + a}`)
+        .reverse()
+        .join(" -> ")} (each routes part of every sale to its parent, split again there)`,
+    );
+  }
 
   const embedded = await startEmbeddedRollup({
     params,
@@ -64,7 +86,7 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
   const total = Number(o.events);
   say(`3/5 ${params.P} marketplaces send ${total} signed royalty events over HTTP`);
   const sendStart = performance.now();
-  await embedded.send((i) => {
+  const sent = Array.from({ length: params.P }, (_, i) => {
     const count = Math.floor(total / params.P) + (i < total % params.P ? 1 : 0);
     return Array.from({ length: count }, (_, j) => ({
       assetId: BigInt(9001 + ((i + j) % params.A)),
@@ -72,6 +94,7 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
       ref: BigInt(i * 1_000_000 + j),
     }));
   });
+  await embedded.send((i) => sent[i] ?? []);
   const sendSeconds = (performance.now() - sendStart) / 1000;
   say("4/5 proving and settling");
   await embedded.settled(total);
@@ -131,6 +154,7 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
       `statement ${statement.lines} lines in ${statement.batches} batches, every line verified, total = on-chain credit; claimed ${eth(owed)}, balance ${eth(paid)}`,
     ],
   ];
+  rows.push(...lineageRows(params, lineage, assets, sent, eth));
   for (const m of marketplaces) {
     const escrow = ((await rollup.read.payers([m.address])) as readonly bigint[])[2] as bigint;
     rows.push([`marketplace ${m.address.slice(0, 10)}… escrow`, eth(escrow)]);
@@ -154,4 +178,72 @@ export async function demoCommand(o: DemoOptions): Promise<void> {
   if (verdicts.length !== batches.length || verdicts.some((v) => !v.valid)) {
     throw new RoyaltyError("DEMO_INVALID", "a settled batch did not verify");
   }
+}
+
+interface LineageLink {
+  name: string;
+  roles: string[];
+  /** index of the parent among the demo's assets */
+  parent?: number;
+  parentBps: number;
+}
+
+/**
+ * The demo's lineage, as deep as the set allows (D parents): asset 9001 a curated dataset, 9002 a
+ * model fine-tuned on it (20% of its sales to the dataset), 9003 an image made with the model (30%
+ * to the model); registered in that order, parents first.
+ */
+function lineageOfDemo(params: CircuitParams): LineageLink[] {
+  const chain: LineageLink[] = [
+    { name: "curated dataset", roles: ["dataset curator", "data licensor"], parentBps: 0 },
+    {
+      name: "fine-tuned model",
+      roles: ["model developer", "base-model lab"],
+      parent: 0,
+      parentBps: 2000,
+    },
+    { name: "generated image", roles: ["creator", "prompt engineer"], parent: 1, parentBps: 3000 },
+  ];
+  return chain.slice(0, Math.min(chain.length, params.D + 1, params.A));
+}
+
+/**
+ * Summary rows: per asset of the lineage, what its own parties were paid by its own sales and
+ * what reached them up the lineage from its descendants' sales (core lineageShares, level by
+ * level, as the circuit proved it).
+ */
+function lineageRows(
+  params: CircuitParams,
+  lineage: readonly LineageLink[],
+  assets: readonly { id: bigint; bps: number[]; parent?: { assetId: bigint; bps: number } }[],
+  sent: readonly { assetId: bigint; amount: bigint }[][],
+  eth: (wei: bigint) => string,
+): [string, string][] {
+  if (lineage.length < 2) return [];
+  const splits = new Map(
+    assets.map((a) => [
+      a.id,
+      {
+        recipients: a.bps.map((_, i) => BigInt(i + 1)),
+        bps: a.bps,
+        ...(a.parent ? { parent: a.parent } : {}),
+      },
+    ]),
+  );
+  const own = new Map<bigint, bigint>();
+  const inherited = new Map<bigint, bigint>();
+  for (const e of sent.flat()) {
+    for (const step of lineageShares(e.amount, e.assetId, (id) => splits.get(id), params.D)) {
+      const paid = step.shares.reduce((x, y) => x + y, 0n);
+      const into = step.level === 0 ? own : inherited;
+      into.set(step.assetId, (into.get(step.assetId) ?? 0n) + paid);
+    }
+  }
+  return lineage.map((l, a): [string, string] => {
+    const id = BigInt(9001 + a);
+    return [
+      `${l.name} ${id}'s parties`,
+      `${eth(own.get(id) ?? 0n)} from its own sales, ${eth(inherited.get(id) ?? 0n)} up the lineage from its derivatives' sales`,
+    ];
+  });
 }
