@@ -16,11 +16,25 @@ type Viem = any;
 export const recipientAddress = (j: number) =>
   `0x${(0xabc0000 + j).toString(16).padStart(40, "0")}` as `0x${string}`;
 
+/** A registered asset of the scenario, with its recipients' addresses in split order. */
+export interface ScenarioAsset extends AssetState {
+  addresses: `0x${string}`[];
+}
+
 /**
  * A deployment whose batches fill every slot of the set: P registered and funded payers, A assets
  * whose splits cover R recipients, N events per batch. Used by the gas report.
+ *
+ * With `lineage`, the assets form chains of D + 1 (a root, then each naming the one before as
+ * its parent with 20%, one account each) and every event is on a chain's last asset, so it climbs
+ * D parents: N / (D + 1) events fill the N event slots.
  */
-export async function fullBatchScenario(viem: Viem, params: CircuitParams, token?: `0x${string}`) {
+export async function fullBatchScenario(
+  viem: Viem,
+  params: CircuitParams,
+  options: { token?: `0x${string}`; lineage?: boolean } = {},
+) {
+  const { token, lineage = false } = options;
   const wallets = await viem.getWalletClients();
   if (wallets.length < params.P + 1)
     throw new Error(`need ${params.P + 1} funded accounts, have ${wallets.length}`);
@@ -46,34 +60,50 @@ export async function fullBatchScenario(viem: Viem, params: CircuitParams, token
     });
   }
 
-  const assets: AssetState[] = [];
+  const chain = params.D + 1;
+  const assets: ScenarioAsset[] = [];
   for (let a = 0; a < params.A; a++) {
-    const count = params.K;
-    const recipients = Array.from({ length: count }, (_, k) =>
+    const assetId = BigInt(5001 + a);
+    // In lineage chains, asset a names a - 1 unless it starts a chain (registered first).
+    const parent = lineage && a % chain !== 0 ? { assetId: assetId - 1n, bps: 2000 } : undefined;
+    const count = lineage ? 1 : params.K;
+    const addresses = Array.from({ length: count }, (_, k) =>
       recipientAddress((a * params.K + k) % params.R),
     );
     const bps = Array.from({ length: count }, (_, k) =>
-      k === 0 ? 10_000 - 1111 * (count - 1) : 1111,
+      k === 0 ? 10_000 - 1111 * (count - 1) - (parent?.bps ?? 0) : 1111,
     );
-    const assetId = BigInt(5001 + a);
-    await rollup.write.registerAsset([assetId, recipients, bps, 0n, 0]);
+    await rollup.write.registerAsset([
+      assetId,
+      addresses,
+      bps,
+      parent?.assetId ?? 0n,
+      parent?.bps ?? 0,
+    ]);
     const ids: bigint[] = [];
-    for (const r of recipients) ids.push(BigInt(await rollup.read.accountIdOf([r])));
-    assets.push({ assetId, split: { recipients: ids, bps } });
+    for (const r of addresses) ids.push(BigInt(await rollup.read.accountIdOf([r])));
+    assets.push({
+      assetId,
+      addresses,
+      split: { recipients: ids, bps, ...(parent ? { parent } : {}) },
+    });
   }
+  // The assets events are on: every asset, or each full chain's last.
+  const eventAssets = lineage ? assets.filter((_, a) => a % chain === chain - 1) : assets;
+  const eventsPerBatch = lineage ? Math.floor(params.N / chain) : params.N;
 
   let seq = 0n;
-  /** Proves the next full batch (N events round-robin over payers and assets). */
+  /** Proves the next full batch (its events round-robin over payers and event assets). */
   async function nextBatch() {
     seq += 1n;
     const round = seq;
-    const events: RoyaltyEvent[] = Array.from({ length: params.N }, (_, i) => ({
+    const events: RoyaltyEvent[] = Array.from({ length: eventsPerBatch }, (_, i) => ({
       payer: (payers[i % params.P] as (typeof payers)[0]).state.address,
       seq:
-        (round - 1n) * BigInt(Math.ceil(params.N / params.P)) +
+        (round - 1n) * BigInt(Math.ceil(eventsPerBatch / params.P)) +
         BigInt(Math.floor(i / params.P)) +
         1n,
-      assetId: (assets[i % params.A] as AssetState).assetId,
+      assetId: (eventAssets[i % eventAssets.length] as AssetState).assetId,
       amount: 1_000_000_007n * BigInt(i + 1) + BigInt(i * 7919),
       ref: BigInt(i),
     }));
@@ -101,5 +131,5 @@ export async function fullBatchScenario(viem: Viem, params: CircuitParams, token
     };
   }
 
-  return { rollup, publicClient, nextBatch, assets };
+  return { rollup, publicClient, nextBatch, assets, eventsPerBatch };
 }

@@ -1,15 +1,17 @@
 import { existsSync } from "node:fs";
 import hre from "hardhat";
-import type { AssetState } from "../../core/batch.ts";
 import type { RoyaltyEvent } from "../../core/event.ts";
+import { lineageShares } from "../../core/lineage.ts";
 import { type CircuitParams, loadParams, paramSetNames } from "../../core/params.ts";
-import { computeShares } from "../../core/split.ts";
 import { artifactPaths } from "../setup/paths.ts";
-import { fullBatchScenario, recipientAddress } from "./full-batch.ts";
+import { fullBatchScenario, recipientAddress, type ScenarioAsset } from "./full-batch.ts";
 
 export interface GasRow {
   params: string;
   chain: "l1" | "op";
+  /** every event climbs D parents (lineage), so N / (D + 1) events fill the batch */
+  lineage: boolean;
+  events: number;
   gasPerBatch: number;
   gasPerEvent: number;
   baselineGasPerEvent: number;
@@ -28,7 +30,7 @@ async function baselineGasPerEvent(
   // biome-ignore lint/suspicious/noExplicitAny: hardhat-viem helpers are typed per artifact name.
   viem: any,
   events: RoyaltyEvent[],
-  assets: AssetState[],
+  assets: ScenarioAsset[],
   params: CircuitParams,
 ) {
   const token = await viem.deployContract("MockERC20");
@@ -38,23 +40,34 @@ async function baselineGasPerEvent(
   // Warm every recipient once so the baseline, like the rollup's second batch, pays no zero-to-non-zero storage.
   for (let j = 0; j < params.R; j++) await token.write.transfer([recipientAddress(j), 1n]);
   let gas = 0n;
+  const byId = new Map(assets.map((a) => [a.assetId, a]));
   for (const ev of events) {
-    const asset = assets.find((a) => a.assetId === ev.assetId) as AssetState;
-    const shares = computeShares(ev.amount, asset.split.bps);
-    for (const [k, share] of shares.entries()) {
-      if (share === 0n) continue;
-      const to = recipientAddress(assets.indexOf(asset) * params.K + k) as `0x${string}`;
-      const hash = await token.write.transfer([to, share]);
-      gas += (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+    // Every level of the event's lineage pays its own accounts (one level without lineage).
+    for (const step of lineageShares(
+      ev.amount,
+      ev.assetId,
+      (id) => byId.get(id)?.split,
+      params.D,
+    )) {
+      const asset = byId.get(step.assetId) as ScenarioAsset;
+      for (const [k, share] of step.shares.entries()) {
+        if (share === 0n) continue;
+        const hash = await token.write.transfer([asset.addresses[k], share]);
+        gas += (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+      }
     }
   }
   return Number(gas) / events.length;
 }
 
-async function measure(params: CircuitParams, chain: "l1" | "op"): Promise<GasRow> {
+async function measure(
+  params: CircuitParams,
+  chain: "l1" | "op",
+  lineage = false,
+): Promise<GasRow> {
   const connection = await hre.network.create({ network: chain });
   const { viem } = connection;
-  const scenario = await fullBatchScenario(viem, params);
+  const scenario = await fullBatchScenario(viem, params, { lineage });
   const settle = async (batchNumber: bigint) => {
     const batch = await scenario.nextBatch();
     const hash = await scenario.rollup.write.settleBatch([
@@ -80,8 +93,10 @@ async function measure(params: CircuitParams, chain: "l1" | "op"): Promise<GasRo
   return {
     params: params.name,
     chain,
+    lineage,
+    events: scenario.eventsPerBatch,
     gasPerBatch: second.gas,
-    gasPerEvent: Math.round(second.gas / params.N),
+    gasPerEvent: Math.round(second.gas / scenario.eventsPerBatch),
     baselineGasPerEvent: Math.round(baseline),
     ...(second.l1Gas === undefined ? {} : { l1DataGas: second.l1Gas }),
     firstBatchGas: first.gas,
@@ -102,18 +117,21 @@ export async function gasReportCommand(options: {
   const rows: GasRow[] = [];
   for (const params of built) {
     for (const chain of ["l1", "op"] as const) rows.push(await measure(params, chain));
+    // Lineage on L1: every event climbs the set's D parents, each in a slot of its own.
+    if (params.D > 0) rows.push(await measure(params, "l1", true));
   }
   if (options.json) {
     console.log(JSON.stringify({ rows }));
     return;
   }
   console.log(
-    "| params | chain | gas per batch | gas per event | baseline gas per event (L1 transfers) | OP L1 data gas | first batch gas |",
+    "| params | chain | events per batch | gas per batch | gas per event | baseline gas per event (L1 transfers) | OP L1 data gas | first batch gas |",
   );
-  console.log("|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const r of rows) {
+    const events = r.lineage ? `${r.events} (each climbing D parents)` : String(r.events);
     console.log(
-      `| ${r.params} | ${r.chain} | ${r.gasPerBatch} | ${r.gasPerEvent} | ${r.baselineGasPerEvent} | ${r.l1DataGas ?? "-"} | ${r.firstBatchGas} |`,
+      `| ${r.params} | ${r.chain} | ${events} | ${r.gasPerBatch} | ${r.gasPerEvent} | ${r.baselineGasPerEvent} | ${r.l1DataGas ?? "-"} | ${r.firstBatchGas} |`,
     );
   }
 }

@@ -60,7 +60,15 @@ describe("royalty CLI", () => {
   it("gas-report --json should print one line of rows for l1 and op beside the baseline", async () => {
     const lines = await royalty("gas-report", "--params", "test", "--json");
     const report = JSON.parse(lines[lines.length - 1] as string);
-    expect(report.rows.map((r: { chain: string }) => r.chain)).toEqual(["l1", "op"]);
+    // l1 and op full batches, then l1 with every event climbing the test set's D = 1 parent.
+    expect(
+      report.rows.map((r: { chain: string; lineage: boolean }) => [r.chain, r.lineage]),
+    ).toEqual([
+      ["l1", false],
+      ["op", false],
+      ["l1", true],
+    ]);
+    expect(report.rows.map((r: { events: number }) => r.events)).toEqual([4, 4, 2]);
     for (const row of report.rows) {
       expect(Object.keys(row)).toEqual(
         expect.arrayContaining([
@@ -71,7 +79,7 @@ describe("royalty CLI", () => {
           "baselineGasPerEvent",
         ]),
       );
-      expect(row.gasPerEvent).toBe(Math.round(row.gasPerBatch / 4));
+      expect(row.gasPerEvent).toBe(Math.round(row.gasPerBatch / row.events));
     }
     expect(report.rows[1].l1DataGas).toBeGreaterThan(0);
   });
