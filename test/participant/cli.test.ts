@@ -122,6 +122,44 @@ describe("royalty CLI for every participant", () => {
       owner: address(KEYS.owner),
       split: { recipients: [address(CREATOR), address(CURATOR)], bps: [7000, 3000] },
     });
+    // A derived asset: asset 2 (a remix) routes 30% of each sale to asset 1, split again there.
+    const derived = await json(
+      [
+        "asset",
+        "register",
+        ...on(),
+        "--asset",
+        "2",
+        "--split",
+        `${address(CURATOR)}:7000`,
+        "--parent",
+        "1:3000",
+      ],
+      owner,
+    );
+    expect(derived).toMatchObject({
+      action: "register-asset",
+      parent: { assetId: "1", bps: 3000 },
+    });
+    expect(await json(["asset", "show", ...on(), "--asset", "2"])).toMatchObject({
+      level: 1,
+      split: { recipients: [address(CURATOR)], bps: [7000], parent: { assetId: "1", bps: 3000 } },
+    });
+    const badParent = await royalty(
+      [
+        "asset",
+        "register",
+        ...on(),
+        "--asset",
+        "3",
+        "--split",
+        `${address(CURATOR)}:7000`,
+        "--parent",
+        "1:0",
+      ],
+      owner,
+    );
+    expect(badParent.stderr.trim()).toMatch(/^error \[INVALID_FIELD\] --parent must be ASSET:BPS/);
     const taken = await royalty(
       ["asset", "register", ...on(), "--asset", "1", "--split", split],
       owner,
@@ -163,6 +201,7 @@ describe("royalty CLI for every participant", () => {
       [
         "saleId,assetId,amount,ref",
         ...[1, 2, 3, 4, 5].map((i) => `s${i},1,${i * 1000},sale-${i}`),
+        "s6,2,10000,sale-6",
       ].join("\n"),
     );
     const send = (file: string, key: string) => [
@@ -177,25 +216,27 @@ describe("royalty CLI for every participant", () => {
       key,
     ];
     const sent = await json([...send(sales, keyFile), "--wait"], payer);
-    expect(sent).toMatchObject({ sent: 5, alreadyAccepted: 0, firstSeq: "1", lastSeq: "5" });
+    expect(sent).toMatchObject({ sent: 6, alreadyAccepted: 0, firstSeq: "1", lastSeq: "6" });
     expect(sent.settled.txHash).toMatch(/^0x/);
     // Sending the same file again sends nothing: every line is already in the payer's chain.
     const resent = await json(send(sales, keyFile), payer);
-    expect(resent).toMatchObject({ sent: 0, alreadyAccepted: 5 });
+    expect(resent).toMatchObject({ sent: 0, alreadyAccepted: 6 });
 
     const status = await json(["payer", "status", ...on(), "--sequencer", sequencer], payer);
-    expect(status).toMatchObject({ registered: true, escrow: String(10n ** 18n - 15_000n) });
-    expect(status.sequencer.nextSeq).toBe("6");
+    expect(status).toMatchObject({ registered: true, escrow: String(10n ** 18n - 25_000n) });
+    expect(status.sequencer.nextSeq).toBe("7");
 
     const balance = await json(["account", "balance", ...on(), "--address", address(CREATOR)]);
-    expect(balance.claimable).toBe("10500");
+    // Asset 1's 70% of 15,000, and of the 3,000 the remix routed up: 10,500 + 2,100.
+    expect(balance.claimable).toBe("12600");
     const claimed = await json(["account", "claim", ...on()], as(CREATOR));
-    expect(claimed).toMatchObject({ amount: "10500", account: address(CREATOR) });
+    expect(claimed).toMatchObject({ amount: "12600", account: address(CREATOR) });
     const relayed = await json(
       ["account", "claim", ...on(), "--for", address(CURATOR)],
       as(KEYS.outsider),
     );
-    expect(relayed).toMatchObject({ amount: "4500", account: address(CURATOR) });
+    // 30% of 15,000, the remix's own 7,000 and 30% of the 3,000 routed up: 4,500 + 7,000 + 900.
+    expect(relayed).toMatchObject({ amount: "12400", account: address(CURATOR) });
 
     const requested = await json(["payer", "withdraw", ...on(), "--amount", "1000"], payer);
     expect(requested.action).toBe("request-withdrawal");
