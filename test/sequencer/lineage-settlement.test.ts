@@ -124,10 +124,12 @@ describe(`a random workload over lineages of depth 0..${params.D} (seed ${SEED})
     let lineageSlots = 0;
     for (const b of batches) {
       expect(b?.status).toBe("settled");
-      const pd = b?.content?.publicData as Record<string, string[]>;
+      const content = b?.content;
+      if (!content) throw new Error(`batch ${b?.number} has no content`);
+      const pd = content.publicData as Record<string, string[]>;
       const sum = (xs: string[]) => xs.reduce((a, x) => a + BigInt(x), 0n);
       expect(sum(pd.credits as string[]), `batch ${b?.number}`).toBe(sum(pd.debits as string[]));
-      lineageSlots += (b?.content?.input.eventLineage as string[]).filter((f) => f === "1").length;
+      lineageSlots += (content.input.eventLineage as string[]).filter((f) => f === "1").length;
     }
     expect(lineageSlots).toBeGreaterThan(0);
   });

@@ -184,7 +184,13 @@ export class Scenario {
       await s.send(payer, "registerPayer", [x, y]);
       await s.send(payer, "deposit", [escrow], escrow);
     }
-    await s.send("owner", "registerAsset", [1n, [RECIPIENTS[0], RECIPIENTS[1]], [7000, 3000], 0n, 0]);
+    await s.send("owner", "registerAsset", [
+      1n,
+      [RECIPIENTS[0], RECIPIENTS[1]],
+      [7000, 3000],
+      0n,
+      0,
+    ]);
     await s.send("owner", "registerAsset", [2n, [RECIPIENTS[2]], [10_000], 0n, 0]);
     return s;
   }
