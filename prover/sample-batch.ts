@@ -83,22 +83,40 @@ export function sampleLineageRequest(
   params: CircuitParams,
   options: { amounts?: bigint[]; assetOf?: (i: number) => bigint } = {},
 ): BatchRequest & { samplePayers: SamplePayer[] } {
-  const assets = sampleLineage(params);
-  const domain = domainOf(SAMPLE_CHAIN_ID, SAMPLE_ROLLUP);
-  const samplePayers = Array.from({ length: params.P }, (_, i) => samplePayer(i));
   const amounts =
     options.amounts ??
     Array.from({ length: Math.floor(params.N / (params.D + 1)) }, (_, i) => 987_654n + BigInt(i));
+  return sampleRequest(
+    params,
+    params.P,
+    sampleLineage(params),
+    amounts,
+    (i) => options.assetOf?.(i) ?? 2001n,
+  );
+}
+
+/**
+ * The request of events with these amounts, event i on `assetOf(i)`, spread round-robin over
+ * `payerCount` sample payers (each payer's seqs from 1), each payer's last head signed.
+ */
+function sampleRequest(
+  params: CircuitParams,
+  payerCount: number,
+  assets: AssetState[],
+  amounts: readonly bigint[],
+  assetOf: (i: number) => bigint,
+): BatchRequest & { samplePayers: SamplePayer[] } {
+  const samplePayers = Array.from({ length: payerCount }, (_, i) => samplePayer(i));
   const nextSeq = new Map<bigint, bigint>();
   const events: RoyaltyEvent[] = amounts.map((amount, i) => {
-    const payer = (samplePayers[i % samplePayers.length] as SamplePayer).state.address;
+    const payer = (samplePayers[i % payerCount] as SamplePayer).state.address;
     const seq = (nextSeq.get(payer) ?? 0n) + 1n;
     nextSeq.set(payer, seq);
-    return { payer, seq, assetId: options.assetOf?.(i) ?? 2001n, amount, ref: BigInt(i) };
+    return { payer, seq, assetId: assetOf(i), amount, ref: BigInt(i) };
   });
   return {
     params,
-    domain,
+    domain: domainOf(SAMPLE_CHAIN_ID, SAMPLE_ROLLUP),
     events,
     payers: samplePayers.map((p) => p.state),
     assets,
@@ -130,37 +148,18 @@ export function sampleBatchRequest(
   params: CircuitParams,
   options: SampleOptions = {},
 ): BatchRequest & { samplePayers: SamplePayer[] } {
-  const payerCount = options.payers ?? params.P;
   const assetCount = options.assets ?? params.A;
-  const eventCount = options.events ?? params.N;
-  const domain = domainOf(SAMPLE_CHAIN_ID, SAMPLE_ROLLUP);
-  const samplePayers = Array.from({ length: payerCount }, (_, i) => samplePayer(i));
   const assets = Array.from({ length: assetCount }, (_, i) => sampleAsset(i, params.K, params.R));
-  const nextSeq = new Map<bigint, bigint>();
-  const events: RoyaltyEvent[] = Array.from({ length: eventCount }, (_, i) => {
-    const payer = (samplePayers[i % payerCount] as SamplePayer).state.address;
-    const seq = (nextSeq.get(payer) ?? 0n) + 1n;
-    nextSeq.set(payer, seq);
-    const amount = options.maxAmounts
-      ? MAX_AMOUNT
-      : 10_000n * BigInt(i + 1) + BigInt((i * 7919) % 10_000) + 1n;
-    return {
-      payer,
-      seq,
-      assetId: (assets[i % assetCount] as AssetState).assetId,
-      amount,
-      ref: BigInt(i),
-    };
-  });
-  return {
+  const amounts = Array.from({ length: options.events ?? params.N }, (_, i) =>
+    options.maxAmounts ? MAX_AMOUNT : 10_000n * BigInt(i + 1) + BigInt((i * 7919) % 10_000) + 1n,
+  );
+  return sampleRequest(
     params,
-    domain,
-    events,
-    payers: samplePayers.map((p) => p.state),
+    options.payers ?? params.P,
     assets,
-    signatures: signLastHeads(samplePayers, events),
-    samplePayers,
-  };
+    amounts,
+    (i) => (assets[i % assetCount] as AssetState).assetId,
+  );
 }
 
 export function sampleBatch(params: CircuitParams, options: SampleOptions = {}) {

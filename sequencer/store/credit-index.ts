@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { CreditPart, LineageSplit } from "../../core/statement.ts";
+import type { CreditPartJson } from "../../sdk/statement.ts";
 import type { EventRow } from "./sqlite.ts";
 import type { BatchIndex, BatchStatus, Credit, CreditQuery, IndexedCredit } from "./types.ts";
 
@@ -33,14 +34,7 @@ interface SplitJson {
  * their one part is level 0, their lineage the split itself.
  */
 interface SplitColumn extends SplitJson {
-  parts?: {
-    level: number;
-    assetId: string;
-    amount: string;
-    bps: number;
-    share: string;
-    remainder: string;
-  }[];
+  parts?: CreditPartJson[];
   lineage?: (SplitJson & { assetId: string })[];
 }
 
