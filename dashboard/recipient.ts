@@ -36,7 +36,7 @@ async function checkOnChain(
   // The sizes are the contract's; the set's derived values (tree shape) the sequencer's, and a
   // wrong tree shape could not produce a receipt matching the root settled on chain.
   const { params } = deployment;
-  for (const k of ["N", "K", "A", "P", "R"] as const) {
+  for (const k of ["N", "K", "A", "P", "R", "D"] as const) {
     if (info.sizes[k] !== params[k]) {
       throw new Error(`the rollup's ${k} is ${info.sizes[k]}, the sequencer says ${params[k]}`);
     }

@@ -35,6 +35,8 @@ export interface RollupSizes {
   P: number;
   /** recipient slots per batch */
   R: number;
+  /** lineage depth: the most parents a share climbs (docs/protocol.md §3) */
+  D: number;
 }
 
 /** A deployment as read from its contract: what clients need to sign and act, nothing by hand. */
@@ -146,12 +148,18 @@ export async function getDeployment(
   const read = <F extends "domain" | "token" | "withdrawalDelay" | "splitDelay">(functionName: F) =>
     client.readContract({ address: rollup, abi: royaltyRollupAbi, functionName });
   const size = (
-    functionName: "eventSlots" | "maxRecipients" | "assetSlots" | "payerSlots" | "recipientSlots",
+    functionName:
+      | "eventSlots"
+      | "maxRecipients"
+      | "assetSlots"
+      | "payerSlots"
+      | "recipientSlots"
+      | "maxLineageDepth",
   ) =>
     client
       .readContract({ address: rollup, abi: royaltyRollupAbi, functionName })
       .then((v) => Number(v));
-  const [domain, token, withdrawalDelay, splitDelay, N, K, A, P, R] = await Promise.all([
+  const [domain, token, withdrawalDelay, splitDelay, N, K, A, P, R, D] = await Promise.all([
     read("domain"),
     read("token"),
     read("withdrawalDelay"),
@@ -161,13 +169,14 @@ export async function getDeployment(
     size("assetSlots"),
     size("payerSlots"),
     size("recipientSlots"),
+    size("maxLineageDepth"),
   ]);
   return {
     chainId,
     rollup,
     token: token as Address,
     domain: domain as bigint,
-    sizes: { N, K, A, P, R },
+    sizes: { N, K, A, P, R, D },
     withdrawalDelay: withdrawalDelay as bigint,
     splitDelay: splitDelay as bigint,
     fromBlock: file

@@ -65,7 +65,7 @@ describe("SDK actions", () => {
       chainId: Number(s.chainId),
       domain: s.domain,
       token: getAddress(s.token!.address),
-      sizes: { N: params.N, K: params.K, A: params.A, P: params.P, R: params.R },
+      sizes: { N: params.N, K: params.K, A: params.A, P: params.P, R: params.R, D: params.D },
       withdrawalDelay: 3600n,
       splitDelay: 3600n,
     });
