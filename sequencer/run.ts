@@ -94,7 +94,14 @@ async function checkDeployment(
   params: CircuitParams,
 ): Promise<void> {
   const { sizes } = await getDeployment(client, { deployment });
-  const expected = { N: params.N, K: params.K, A: params.A, P: params.P, R: params.R };
+  const expected = {
+    N: params.N,
+    K: params.K,
+    A: params.A,
+    P: params.P,
+    R: params.R,
+    D: params.D,
+  };
   if (JSON.stringify(sizes) !== JSON.stringify(expected)) {
     throw new RoyaltyError(
       "PARAMS_MISMATCH",

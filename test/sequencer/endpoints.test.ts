@@ -62,7 +62,11 @@ describe("read endpoints", () => {
         { accountId: "101", address: null }, // no address seen for this id (yet)
       ],
       bps: [7000, 3000],
+      parent: null,
       pending: null,
+      level: null, // a seeded view: no registration log
+      // one event of asset 1 takes one slot, its asset and its split's two recipients
+      lineage: { slots: 1, assetIds: ["1"], recipientIds: ["1", "101"] },
       block: null, // a seeded view: no chain watcher, no block
     });
     const unknown = await get(s.url, "/v1/assets/999");
