@@ -122,14 +122,14 @@ describe("royalty CLI for every participant", () => {
       owner: address(KEYS.owner),
       split: { recipients: [address(CREATOR), address(CURATOR)], bps: [7000, 3000] },
     });
-    // A derived asset: asset 2 (a remix) routes 30% of each sale to asset 1, split again there.
+    // A derived asset: asset 7 (a remix) routes 30% of each sale to asset 1, split again there.
     const derived = await json(
       [
         "asset",
         "register",
         ...on(),
         "--asset",
-        "2",
+        "7",
         "--split",
         `${address(CURATOR)}:7000`,
         "--parent",
@@ -141,7 +141,7 @@ describe("royalty CLI for every participant", () => {
       action: "register-asset",
       parent: { assetId: "1", bps: 3000 },
     });
-    expect(await json(["asset", "show", ...on(), "--asset", "2"])).toMatchObject({
+    expect(await json(["asset", "show", ...on(), "--asset", "7"])).toMatchObject({
       level: 1,
       split: { recipients: [address(CURATOR)], bps: [7000], parent: { assetId: "1", bps: 3000 } },
     });
@@ -201,7 +201,7 @@ describe("royalty CLI for every participant", () => {
       [
         "saleId,assetId,amount,ref",
         ...[1, 2, 3, 4, 5].map((i) => `s${i},1,${i * 1000},sale-${i}`),
-        "s6,2,10000,sale-6",
+        "s6,7,10000,sale-6",
       ].join("\n"),
     );
     const send = (file: string, key: string) => [

@@ -134,6 +134,37 @@ describe("liveness: no participant, outsider or crash stops settlement", () => {
     await s.stopSequencer();
   });
 
+  it("should drop and re-prove a derived asset's batch whose parent's split an outsider applied ahead of its settlement, paying the parent's new split", async () => {
+    const s = await Scenario.create();
+    // Asset 3 (a remix) routes 30% of each sale to asset 2, its parent.
+    await s.send("owner", "registerAsset", [3n, [RECIPIENTS[0]], [7000], 2n, 3000]);
+    await s.startSequencer();
+    const a = s.payer("payerA");
+    const b = s.payer("payerB");
+    // The parent goes from one recipient to two.
+    await s.send("owner", "updateSplit", [2n, [RECIPIENTS[2], RECIPIENTS[3]], [5000, 5000], 0n, 0]);
+    await s.hold();
+    const since = s.mark();
+    await Promise.all([
+      a.submitMany([ev(3n, 1000n), ev(3n, 3000n)]),
+      b.submitMany([ev(1n, 500n), ev(1n, 700n)]),
+    ]);
+    await s.logged("settlement sent", since);
+    await s.increaseTime(DELAY + 1, { mine: false });
+    await s.send("outsider", "applySplitUpdate", [2n], 0n, { wait: false, priority: true });
+    await s.release();
+
+    await s.settled("payerA", [1n, 2n]);
+    await s.settled("payerB", [1n, 2n]);
+    // The parent's 1,200 (30% of 4,000) split under its new split; the remix's own 2,800 to its
+    // account, who also holds 70% of asset 1's 1,200.
+    expect(await s.read("claimable", [RECIPIENTS[2]])).toBe(600n);
+    expect(await s.read("claimable", [RECIPIENTS[3]])).toBe(600n);
+    expect(await s.read("claimable", [RECIPIENTS[0]])).toBe(2800n + 840n);
+    await finish(s);
+    await s.stopSequencer();
+  });
+
   it("should reject the events a withdrawal left unfunded and settle everyone else's, after settlement was held up beyond the withdrawal delay", async () => {
     // The sequencer's key is not the operator yet: its settlements wait (a backlog).
     const s = await Scenario.create({ operator: "owner" });
