@@ -280,6 +280,8 @@ export function lineProblems(
       `the account is not a recipient of asset ${line.assetId}'s split${parents}`,
     ];
   }
+  // What a recomputation comes from: the event's split alone, or its lineage of splits.
+  const source = lineage.length > 1 ? "the lineage" : "the split";
   const stated = new Map(parts.map((p) => [Number(p.level), p]));
   for (const part of credit.parts) {
     const p = stated.get(part.level);
@@ -299,7 +301,7 @@ export function lineProblems(
     ];
     for (const [name, said, computed] of fields) {
       if (String(said) !== String(computed)) {
-        problems.push(`level ${part.level}: the ${name} is ${said}, the lineage gives ${computed}`);
+        problems.push(`level ${part.level}: the ${name} is ${said}, ${source} gives ${computed}`);
       }
     }
   }
@@ -307,7 +309,7 @@ export function lineProblems(
     problems.push(`the line has a part at level ${level}, whose split does not name the account`);
   }
   if (credit.share !== BigInt(line.share)) {
-    problems.push(`the share is ${line.share}, the lineage gives ${credit.share}`);
+    problems.push(`the share is ${line.share}, ${source} gives ${credit.share}`);
   }
   return problems;
 }

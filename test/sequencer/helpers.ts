@@ -1,3 +1,4 @@
+import { once } from "node:events";
 // Shared fixtures of the sequencer tests: a real server on 127.0.0.1 with a SQLite file in a temp
 // dir, a chain view seeded with payers and assets, and payers with real Baby Jubjub keys.
 
@@ -226,9 +227,15 @@ export async function spawnSequencer(
   createInterface({ input: child.stderr as NodeJS.ReadableStream }).on("line", (l) => {
     log.push(l);
   });
+  const closed = once(child, "close");
   for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
     const msg = JSON.parse(line) as { listening?: string };
     if (msg.listening) return { url: msg.listening, child, log };
   }
-  throw new Error(`sequencer exited before listening:\n${log.join("\n")}`);
+  // Its stdout ended: wait for the exit so that the log holds everything stderr said (a crash's
+  // stack arrives after the last stdout line).
+  const [code, signal] = await closed;
+  throw new Error(
+    `sequencer exited (code ${code}, signal ${signal}) before listening:\n${log.join("\n")}`,
+  );
 }
