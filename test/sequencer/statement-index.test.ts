@@ -66,11 +66,6 @@ async function startSequencer(): Promise<{ url: string; child: ChildProcess; log
       "100",
       "--provers",
       "0",
-      // Ingest on the event loop: these 12 events need no crypto workers (and a fresh-clone CI
-      // run twice saw this process die by SIGSEGV at start, before listening, right after the
-      // index; not reproduced locally; startup without worker threads narrows it down).
-      "--threads",
-      "0",
     ],
     "info",
   );
