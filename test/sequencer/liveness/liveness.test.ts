@@ -107,26 +107,33 @@ describe("liveness: no participant, outsider or crash stops settlement", () => {
     await s.stopSequencer();
   });
 
-  it("should drop and re-prove a batch whose split an outsider applied ahead of its settlement, crediting the new split", async () => {
-    const s = await Scenario.create();
+  /**
+   * Asset 2 goes from one recipient to two; payer A sells `assetA` twice, payer B asset 1; an
+   * outsider applies asset 2's update in the block before their first settlement lands, so that
+   * settlement reverts and its batch must be dropped and proven again. Returns once all settled.
+   */
+  async function splitAppliedAhead(s: Scenario, assetA: bigint): Promise<void> {
     await s.startSequencer();
     const a = s.payer("payerA");
     const b = s.payer("payerB");
-    // Asset 2 goes from one recipient to two.
     await s.send("owner", "updateSplit", [2n, [RECIPIENTS[2], RECIPIENTS[3]], [5000, 5000], 0n, 0]);
     await s.hold();
     const since = s.mark();
     await Promise.all([
-      a.submitMany([ev(2n, 1000n), ev(2n, 3000n)]),
+      a.submitMany([ev(assetA, 1000n), ev(assetA, 3000n)]),
       b.submitMany([ev(1n, 500n), ev(1n, 700n)]),
     ]);
     await s.logged("settlement sent", since);
     await s.increaseTime(DELAY + 1, { mine: false });
     await s.send("outsider", "applySplitUpdate", [2n], 0n, { wait: false, priority: true });
     await s.release();
-
     await s.settled("payerA", [1n, 2n]);
     await s.settled("payerB", [1n, 2n]);
+  }
+
+  it("should drop and re-prove a batch whose split an outsider applied ahead of its settlement, crediting the new split", async () => {
+    const s = await Scenario.create();
+    await splitAppliedAhead(s, 2n);
     // Settled under the split in force: the new recipient got half of asset 2's sales.
     expect(await s.read("claimable", [RECIPIENTS[3]])).toBe(2000n);
     expect(await s.read("claimable", [RECIPIENTS[2]])).toBe(2000n);
@@ -138,24 +145,7 @@ describe("liveness: no participant, outsider or crash stops settlement", () => {
     const s = await Scenario.create();
     // Asset 3 (a remix) routes 30% of each sale to asset 2, its parent.
     await s.send("owner", "registerAsset", [3n, [RECIPIENTS[0]], [7000], 2n, 3000]);
-    await s.startSequencer();
-    const a = s.payer("payerA");
-    const b = s.payer("payerB");
-    // The parent goes from one recipient to two.
-    await s.send("owner", "updateSplit", [2n, [RECIPIENTS[2], RECIPIENTS[3]], [5000, 5000], 0n, 0]);
-    await s.hold();
-    const since = s.mark();
-    await Promise.all([
-      a.submitMany([ev(3n, 1000n), ev(3n, 3000n)]),
-      b.submitMany([ev(1n, 500n), ev(1n, 700n)]),
-    ]);
-    await s.logged("settlement sent", since);
-    await s.increaseTime(DELAY + 1, { mine: false });
-    await s.send("outsider", "applySplitUpdate", [2n], 0n, { wait: false, priority: true });
-    await s.release();
-
-    await s.settled("payerA", [1n, 2n]);
-    await s.settled("payerB", [1n, 2n]);
+    await splitAppliedAhead(s, 3n);
     // The parent's 1,200 (30% of 4,000) split under its new split; the remix's own 2,800 to its
     // account, who also holds 70% of asset 1's 1,200.
     expect(await s.read("claimable", [RECIPIENTS[2]])).toBe(600n);
