@@ -116,7 +116,7 @@ export function buildBatch(req: BatchRequest): BuiltBatch {
     const p = payerByAddress.get(address);
     if (!p)
       throw new RoyaltyError(
-        "UNKNOWN_PAYER",
+        "PAYER_STATE_MISSING",
         `payer 0x${address.toString(16)} has no registered state`,
       );
     // Under a small-order key a forged signature verifies; the circuit would refuse the batch.

@@ -1,4 +1,5 @@
 import { IMT, type IMTMerkleProof } from "@zk-kit/imt";
+import { RoyaltyError } from "./errors.ts";
 import type { CircuitParams } from "./params.ts";
 import { poseidon } from "./poseidon.ts";
 
@@ -32,7 +33,10 @@ export function memoNodeHasher(): NodeHasher {
  */
 export function eventsTree(params: CircuitParams, leaves: readonly bigint[]): IMT {
   if (leaves.length > params.N)
-    throw new RangeError(`${leaves.length} leaves exceed N=${params.N}`);
+    throw new RoyaltyError(
+      "BATCH_OVERFLOW",
+      `${leaves.length} leaves exceed the tree's N=${params.N} event slots`,
+    );
   const padded = [...leaves, ...Array<bigint>(params.N - leaves.length).fill(0n)];
   return new IMT(hashNode, params.treeDepth, 0n, params.treeArity, padded);
 }

@@ -1,3 +1,4 @@
+import { RoyaltyError } from "./errors.ts";
 import { ACCOUNT_ID_BITS } from "./field.ts";
 import type { CircuitParams } from "./params.ts";
 
@@ -72,7 +73,8 @@ export function packWords(params: CircuitParams, values: PackedValues): bigint[]
   for (const p of packingLayout(params)) {
     const v = fieldValue(values, p.field);
     if (v < 0n || v >= 1n << BigInt(p.bits)) {
-      throw new RangeError(
+      throw new RoyaltyError(
+        "FIELD_OVERFLOW",
         `${p.field.kind}[${p.field.slot}] = ${v} does not fit in ${p.bits} bits`,
       );
     }
@@ -139,7 +141,8 @@ export function decodePublicSignals(
   const { P, A } = params;
   const W = packedWordCount(params);
   if (signals.length !== publicSignalCount(params)) {
-    throw new RangeError(
+    throw new RoyaltyError(
+      "PUBLIC_SIGNALS_MALFORMED",
       `expected ${publicSignalCount(params)} public signals, got ${signals.length}`,
     );
   }

@@ -1,4 +1,5 @@
 import { buildPoseidon } from "circomlibjs";
+import { RoyaltyError } from "./errors.ts";
 import { SNARK_FIELD } from "./field.ts";
 
 /**
@@ -10,7 +11,8 @@ const impl = await buildPoseidon();
 /** Poseidon over 1..16 field elements, as circomlib's `Poseidon(n)` template computes it. */
 export function poseidon(inputs: readonly bigint[]): bigint {
   for (const x of inputs) {
-    if (x < 0n || x >= SNARK_FIELD) throw new RangeError(`Poseidon input out of field: ${x}`);
+    if (x < 0n || x >= SNARK_FIELD)
+      throw new RoyaltyError("FIELD_OVERFLOW", `Poseidon input ${x} is not a field element`);
   }
   return impl.F.toObject(impl(inputs as bigint[])) as bigint;
 }

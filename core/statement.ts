@@ -1,3 +1,4 @@
+import { RoyaltyError } from "./errors.ts";
 import type { LineageStep } from "./lineage.ts";
 import { type Split, splitShares } from "./split.ts";
 
@@ -119,7 +120,8 @@ export function lineageCredit(
     if (level > 0) {
       const below = lineage[level - 1] as LineageSplit;
       if (below.parent?.assetId !== l.assetId) {
-        throw new Error(
+        throw new RoyaltyError(
+          "LINEAGE_MISMATCH",
           `level ${level} of the lineage is asset ${l.assetId}, not the parent of asset ${below.assetId}`,
         );
       }

@@ -27,7 +27,10 @@ export function batchRequestOf(
   const payers: PayerState[] = [...first.values()].map((e) => {
     const p = chain.payer(BigInt(e.payer));
     if (!p)
-      throw new RoyaltyError("UNKNOWN_PAYER", `payer ${e.payer} vanished from the chain view`);
+      throw new RoyaltyError(
+        "PAYER_STATE_MISSING",
+        `payer ${e.payer} vanished from the chain view`,
+      );
     return { address: BigInt(e.payer), pubKey: p.pubKey, head: e.prevHead };
   });
   // Every asset of every event's lineage: the batch splits each parent's share by its split.

@@ -1,4 +1,5 @@
 import type { PubKey } from "../core/eddsa.ts";
+import { RoyaltyError } from "../core/errors.ts";
 import type { Split } from "../core/split.ts";
 
 /** A key rotation the payer asked for; the contract applies it at `effectiveAt` or later. */
@@ -119,7 +120,11 @@ export class InMemoryChainView implements ChainView {
   /** Partial update, e.g. a deposit or a settled head; the payer must be registered. */
   updatePayer(address: bigint, change: Partial<ChainPayer>): void {
     const current = this.payers.get(address);
-    if (!current) throw new Error(`payer ${address} is not registered`);
+    if (!current)
+      throw new RoyaltyError(
+        "CHAIN_VIEW_INCONSISTENT",
+        `payer ${address} is not registered in the chain view`,
+      );
     this.payers.set(address, { ...current, ...change });
   }
   setAsset(assetId: bigint, asset: ChainAsset): void {
@@ -127,7 +132,11 @@ export class InMemoryChainView implements ChainView {
   }
   updateAsset(assetId: bigint, change: Partial<ChainAsset>): void {
     const current = this.assets.get(assetId);
-    if (!current) throw new Error(`asset ${assetId} is not registered`);
+    if (!current)
+      throw new RoyaltyError(
+        "CHAIN_VIEW_INCONSISTENT",
+        `asset ${assetId} is not registered in the chain view`,
+      );
     this.assets.set(assetId, { ...current, ...change });
   }
   setAccount(address: bigint, id: bigint): void {

@@ -1,13 +1,14 @@
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
+import { httpStatusOf } from "../core/error-codes.ts";
 import type { CircuitParams } from "../core/params.ts";
 import type { ChainWatcher } from "./chain/watcher.ts";
 import type { ChainView } from "./chain-state.ts";
 import { type ChainRunner, inlineChainRunner } from "./crypto/pool.ts";
 import { dashboardRoutes } from "./dashboard.ts";
 import { HealthMonitor, type HealthOptions } from "./health.ts";
-import { asRoyaltyError, errorBody, STATUS_OF } from "./http-errors.ts";
+import { asRoyaltyError, errorBody } from "./http-errors.ts";
 import { type IngestOptions, Ingestor } from "./ingest.ts";
 import { Metrics } from "./metrics.ts";
 import { eventRoutes } from "./routes/events.ts";
@@ -57,7 +58,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.setErrorHandler((err, req, reply) => {
     const e = asRoyaltyError(err);
-    const status = STATUS_OF[e.code] ?? 500;
+    const status = httpStatusOf(e.code);
     const count = Array.isArray((req.body as { events?: unknown[] } | undefined)?.events)
       ? (req.body as { events: unknown[] }).events.length
       : 1;

@@ -1,3 +1,5 @@
+import { RoyaltyError } from "../errors.ts";
+import { SNARK_FIELD } from "../field.ts";
 import { allocSlots, load, N8, store, wasm } from "./wasm-field.ts";
 
 /**
@@ -143,7 +145,8 @@ export function toAffine(p: Point): [bigint, bigint] {
   return [(load(p + X) * zi) % FIELD, (load(p + Y) * zi) % FIELD];
 }
 
-const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+// BabyJubjub is defined over BN254's scalar field.
+const FIELD = SNARK_FIELD;
 function modInverse(a: bigint): bigint {
   let [r0, r1] = [FIELD, a % FIELD];
   let [s0, s1] = [0n, 1n];
@@ -199,7 +202,8 @@ function fillTable(base: Point, table: FixedTable): void {
 
 /** r = k·B for the table's base B, 0 <= k < 2^256. */
 export function mulFixed(table: FixedTable, k: bigint, r: Point): void {
-  if (k < 0n || k >= 1n << 256n) throw new RangeError("scalar out of range");
+  if (k < 0n || k >= 1n << 256n)
+    throw new RoyaltyError("FIELD_OVERFLOW", `scalar ${k} is not in 0..2^256-1`);
   setIdentity(r);
   let v = k;
   for (let w = 0; v > 0n; w++, v >>= BigInt(WINDOW)) {

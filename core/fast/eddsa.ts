@@ -1,5 +1,6 @@
 import createBlakeHash from "blake-hash";
 import type { PubKey, Signature } from "../eddsa.ts";
+import { RoyaltyError } from "../errors.ts";
 import { SNARK_FIELD } from "../field.ts";
 import {
   addPoints,
@@ -85,7 +86,7 @@ const r8 = allocPoint();
 /** Same signature as core `signHead(privateKey, head)` (deterministic nonce, as circomlibjs). */
 export function fastSignHead(key: SigningKey, head: bigint): Signature {
   if (head < 0n || head >= SNARK_FIELD)
-    throw new RangeError(`head is not a field element: ${head}`);
+    throw new RoyaltyError("FIELD_OVERFLOW", `head ${head} is not a field element`);
   nonceInput.set(key.nonceSeed, 0);
   let v = head;
   for (let i = 32; i < 64; i++) {

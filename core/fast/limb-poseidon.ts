@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { ModuleBuilder } from "wasmbuilder";
+import { RoyaltyError } from "../errors.ts";
 import { SNARK_FIELD } from "../field.ts";
 import {
   addFieldFunctions,
@@ -281,13 +282,18 @@ class LimbPoseidon {
   hash(inputs: readonly bigint[]): bigint {
     const n = inputs.length;
     const a = this.arities[n];
-    if (!a) throw new RangeError(`Poseidon takes 1 to ${MAX_INPUTS} inputs, got ${n}`);
+    if (!a)
+      throw new RoyaltyError(
+        "POSEIDON_ARITY",
+        `Poseidon takes 1 to ${MAX_INPUTS} inputs, got ${n}`,
+      );
     const w = this.words;
     const base = this.state / 8;
     for (let j = 0; j < LIMBS; j++) w[base + j] = 0n;
     for (let i = 0; i < n; i++) {
       let x = inputs[i] as bigint;
-      if (x < 0n || x >= SNARK_FIELD) throw new RangeError(`Poseidon input out of field: ${x}`);
+      if (x < 0n || x >= SNARK_FIELD)
+        throw new RoyaltyError("FIELD_OVERFLOW", `Poseidon input ${x} is not a field element`);
       const at = base + (i + 1) * LIMBS;
       for (let j = 0; j < LIMBS; j++) {
         w[at + j] = x & LIMB_MASK;

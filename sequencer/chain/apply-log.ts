@@ -1,4 +1,5 @@
 import { decodeEventLog, type Log } from "viem";
+import { RoyaltyError } from "../../core/errors.ts";
 import { genesisHead } from "../../core/event.ts";
 import { unpackWords } from "../../core/packing.ts";
 import type { CircuitParams } from "../../core/params.ts";
@@ -81,7 +82,10 @@ export function applyLog(
       const payer = view.payer(addr(a.payer));
       const pending = payer?.pendingKey;
       if (!payer || !pending || pending.keyHash !== (a.keyHash as bigint)) {
-        throw new Error(`KeyRotated for ${a.payer} without the matching KeyRotationRequested`);
+        throw new RoyaltyError(
+          "CHAIN_VIEW_INCONSISTENT",
+          `KeyRotated for ${a.payer} without the matching KeyRotationRequested`,
+        );
       }
       view.updatePayer(addr(a.payer), {
         keyHash: pending.keyHash,
@@ -128,7 +132,10 @@ export function applyLog(
     case "SplitUpdated": {
       const pending = view.asset(a.assetId as bigint)?.pendingSplit;
       if (!pending || pending.splitHash !== (a.splitHash as bigint)) {
-        throw new Error(`SplitUpdated for asset ${a.assetId} without the matching request`);
+        throw new RoyaltyError(
+          "CHAIN_VIEW_INCONSISTENT",
+          `SplitUpdated for asset ${a.assetId} without the matching request`,
+        );
       }
       view.updateAsset(a.assetId as bigint, {
         split: pending.split,

@@ -360,7 +360,7 @@ describe("buildBatch", () => {
   it("should not accept an event of an unregistered payer", () => {
     expectRoyaltyError(
       () => buildBatch(request({ payers: [payers[0] as PayerState] })),
-      "UNKNOWN_PAYER",
+      "PAYER_STATE_MISSING",
       "payer 0x1111111111111111111111111111111111111111 has no registered state",
     );
   });

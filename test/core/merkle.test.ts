@@ -8,7 +8,7 @@ import {
   SNARK_FIELD,
   verifyEventProof,
 } from "../../core/index.ts";
-import { refHash } from "./helpers.ts";
+import { expectRoyaltyError, refHash } from "./helpers.ts";
 
 /**
  * The events tree built by hand: arity^depth leaves (missing ones 0), each node the Poseidon
@@ -65,8 +65,10 @@ describe.each(["test", "default", "large"] as const)(
     });
 
     it("should not accept more than N leaves", () => {
-      expect(() => eventsTree(params, Array(params.N + 1).fill(1n))).toThrowError(
-        new RangeError(`${params.N + 1} leaves exceed N=${params.N}`),
+      expectRoyaltyError(
+        () => eventsTree(params, Array(params.N + 1).fill(1n)),
+        "BATCH_OVERFLOW",
+        `${params.N + 1} leaves exceed the tree's N=${params.N} event slots`,
       );
     });
   },

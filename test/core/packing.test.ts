@@ -16,6 +16,7 @@ import {
   unpackWords,
   WORD_BITS,
 } from "../../core/index.ts";
+import { expectRoyaltyError } from "./helpers.ts";
 
 const SETS = ["test", "default", "large"] as const;
 
@@ -150,8 +151,10 @@ describe.each(SETS)("packing with the '%s' parameter set", (name) => {
       for (const v of [1n << BigInt(c.bits), -1n]) {
         const values = zero();
         values[c.list][c.slot] = v;
-        expect(() => packWords(params, values)).toThrowError(
-          new RangeError(`${c.kind}[${c.slot}] = ${v} does not fit in ${c.bits} bits`),
+        expectRoyaltyError(
+          () => packWords(params, values),
+          "FIELD_OVERFLOW",
+          `${c.kind}[${c.slot}] = ${v} does not fit in ${c.bits} bits`,
         );
       }
     }
@@ -197,8 +200,10 @@ describe.each(SETS)("packing with the '%s' parameter set", (name) => {
   it("should not decode a signal list of the wrong length", () => {
     const n = pinned.signals;
     for (const len of [n - 1, n + 1]) {
-      expect(() => decodePublicSignals(params, Array(len).fill(0n), 0n)).toThrowError(
-        new RangeError(`expected ${n} public signals, got ${len}`),
+      expectRoyaltyError(
+        () => decodePublicSignals(params, Array(len).fill(0n), 0n),
+        "PUBLIC_SIGNALS_MALFORMED",
+        `expected ${n} public signals, got ${len}`,
       );
     }
   });

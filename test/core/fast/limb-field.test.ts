@@ -2,10 +2,10 @@
 // and inside the bounds Poseidon relies on, at the extremes of the allowed inputs.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { fieldForTests } from "../../../core/fast/limb-field.ts";
 import { SNARK_FIELD as p } from "../../../core/field.ts";
+import { limbFieldHarness } from "./limb-field-harness.ts";
 
-const f = fieldForTests();
+const f = limbFieldHarness();
 const Rinv = (() => {
   // R^-1 mod p by Fermat.
   let result = 1n;
