@@ -5,12 +5,16 @@ import {
   InsufficientFundsError,
   TimeoutError,
 } from "viem";
+import { ERROR_CODES, type ErrorCode } from "../core/error-codes.ts";
 import { RoyaltyError } from "../core/errors.ts";
 import { decodeRevert, explainRevert } from "../sdk/revert.ts";
 
-/** What the CLI prints of a failure: a stable code and one sentence a person can act on. */
+/**
+ * What the CLI prints of a failure: a catalogued code (core/error-codes.ts) and one sentence a
+ * person can act on; failures of libraries (viem, Node, Hardhat) are mapped onto the catalogue.
+ */
 export interface ErrorLine {
-  code: string;
+  code: ErrorCode;
   message: string;
   details?: Record<string, unknown>;
   cause?: string;
@@ -20,7 +24,7 @@ function firstLine(text: string): string {
   return text.split("\n")[0]?.trim() ?? text;
 }
 
-function viemLine(error: BaseError): ErrorLine | undefined {
+function viemLine(error: BaseError): ErrorLine {
   const revert = decodeRevert(error);
   if (revert) {
     return {
@@ -67,7 +71,7 @@ export function errorLine(error: unknown): ErrorLine {
       ...(cause ? { cause } : {}),
     };
   }
-  if (error instanceof BaseError) return viemLine(error) ?? { code: "ERROR", message: "" };
+  if (error instanceof BaseError) return viemLine(error);
   const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
   if (e?.code === "ENOENT") {
     return { code: "FILE_NOT_FOUND", message: `no such file: ${e.path ?? firstLine(e.message)}` };
@@ -98,8 +102,11 @@ export function errorLine(error: unknown): ErrorLine {
   const hardhat = error as { name?: string; descriptor?: { number?: number }; message?: string };
   if (hardhat?.name === "HardhatError") {
     return {
-      code: `HARDHAT_${hardhat.descriptor?.number ?? "ERROR"}`,
+      code: "HARDHAT_ERROR",
       message: firstLine(hardhat.message ?? ""),
+      ...(hardhat.descriptor?.number === undefined
+        ? {}
+        : { details: { hardhatError: `HHE${hardhat.descriptor.number}` } }),
     };
   }
   return { code: "UNEXPECTED", message: firstLine(String((error as Error)?.message ?? error)) };
@@ -111,7 +118,8 @@ export function printError(error: unknown, json: boolean): void {
   if (json) {
     console.error(JSON.stringify({ level: "error", ...line }));
   } else {
-    // The sentence already says what failed; the raw cause is in the --json line.
-    console.error(`error [${line.code}] ${line.message}`);
+    // The sentence already says what failed; the raw cause is in the --json line. A line with
+    // nothing to say of its own says what the code means.
+    console.error(`error [${line.code}] ${line.message || ERROR_CODES[line.code].meaning}`);
   }
 }

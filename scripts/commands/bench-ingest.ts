@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { signHead, verifyHeadSignature } from "../../core/eddsa.ts";
+import { RoyaltyError } from "../../core/errors.ts";
 import { expandKey, fastSignHead, fastVerifyHeadSignature } from "../../core/fast/eddsa.ts";
 import { fastPoseidon } from "../../core/fast/poseidon.ts";
 import { allocSlots, store, wasm } from "../../core/fast/wasm-field.ts";
@@ -51,9 +52,11 @@ function verifyRates(): { circomlibjs: number; fast: number } {
   const fastSig = fastSignHead(key, 12345n);
   const rate = (n: number, f: () => boolean) => {
     // One untimed call first: it builds wasm instances and tables that the loop should not count.
-    if (!f()) throw new Error("verification failed");
+    const failed = () =>
+      new RoyaltyError("BENCH_FAILED", "a signature the bench made did not verify");
+    if (!f()) throw failed();
     const t = performance.now();
-    for (let i = 0; i < n; i++) if (!f()) throw new Error("verification failed");
+    for (let i = 0; i < n; i++) if (!f()) throw failed();
     return (n * 1000) / (performance.now() - t);
   };
   return {
@@ -106,7 +109,9 @@ function startDriver(): ChildProcess {
 const nextMessage = <T>(child: ChildProcess) =>
   new Promise<T>((resolve, reject) => {
     child.once("message", (m) => resolve(m as T));
-    child.once("exit", (code) => reject(new Error(`bench driver exited with ${code}`)));
+    child.once("exit", (code) =>
+      reject(new RoyaltyError("BENCH_FAILED", `bench driver exited with ${code}`)),
+    );
   });
 
 /**
@@ -148,7 +153,7 @@ async function runMode(
   const elapsedMs = Math.max(...results.map((r) => r.elapsedMs));
   const lat = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
   const errors = results.flatMap((r) => r.errors);
-  if (errors.length > 0) throw new Error(`bench load failed: ${errors[0]}`);
+  if (errors.length > 0) throw new RoyaltyError("BENCH_FAILED", `bench load failed: ${errors[0]}`);
   return {
     eventsPerSecond: Math.round((events * 1000) / elapsedMs),
     events,

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import hre from "hardhat";
+import { RoyaltyError } from "../../core/errors.ts";
 import type { RoyaltyEvent } from "../../core/event.ts";
 import { lineageShares } from "../../core/lineage.ts";
 import { type CircuitParams, loadParams, paramSetNames } from "../../core/params.ts";
@@ -112,7 +113,10 @@ export async function gasReportCommand(options: {
     .map(loadParams)
     .filter((p) => existsSync(artifactPaths(p).zkey) && existsSync(artifactPaths(p).verifierSol));
   if (built.length === 0)
-    throw new Error("no parameter set has keys yet: run `royalty setup --params test` first");
+    throw new RoyaltyError(
+      "PARAMS_NOT_SET_UP",
+      "no parameter set has keys yet: run `royalty setup --params test` first",
+    );
   await hre.tasks.getTask("build").run({ quiet: true });
   const rows: GasRow[] = [];
   for (const params of built) {
