@@ -53,16 +53,6 @@ export function isSmallOrderKey(pubKey: PubKey): boolean {
   return F.toObject(A8[0]) === 0n && F.toObject(A8[1]) === 1n;
 }
 
-/** Checks a public key is a usable Baby Jubjub point: on the curve and not of small order. */
-export function requireUsablePubKey(field: string, pubKey: PubKey): PubKey {
-  requireFieldElement(`${field}[0]`, pubKey[0]);
-  requireFieldElement(`${field}[1]`, pubKey[1]);
-  const A: [Uint8Array, Uint8Array] = [F.e(pubKey[0]), F.e(pubKey[1])];
-  if (!eddsa.babyJub.inCurve(A)) invalid(field, "must be a point on Baby Jubjub");
-  if (isSmallOrderKey(pubKey)) invalid(field, "must not be a small-order point");
-  return pubKey;
-}
-
 /**
  * What the contract stores per payer and the circuit opens: Poseidon(domain, payer, Ax, Ay). It
  * binds the deployment's domain, the payer's address and its key at once, so none of them needs a
