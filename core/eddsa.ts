@@ -1,5 +1,4 @@
 import { buildEddsa } from "circomlibjs";
-import { invalid } from "./errors.ts";
 import { requireFieldElement, SNARK_FIELD } from "./field.ts";
 import { poseidon } from "./poseidon.ts";
 
