@@ -8,6 +8,7 @@ import type { EventProofInput } from "../core/merkle.ts";
 import type { RollupInfo } from "./deployment.ts";
 import { signingDefaults } from "./deployment.ts";
 import { RoyaltyApiError } from "./errors.ts";
+import { SequencerTransport } from "./transport.ts";
 
 type Numberish = bigint | number | string;
 
@@ -166,8 +167,9 @@ const wireSignature = (s: Signature) => ({
 
 /**
  * A payer's client: keeps the payer's hash chain, signs the last event of every request and
- * every k-th seq, buffers single submissions into bulk requests, and retries a request with the
- * same seqs and content after network errors or 5xx answers (the server is idempotent on them).
+ * every k-th seq, buffers single submissions into bulk requests, and (by its `SequencerTransport`)
+ * retries a request with the same seqs and content after network errors or 5xx answers (the
+ * server is idempotent on them).
  *
  * Requests of one client go out one at a time, in seq order: the server accepts a payer's events
  * only in order, so pipelining would turn reordering into SEQ_GAP errors. After a 4xx the local
@@ -182,12 +184,16 @@ const wireSignature = (s: Signature) => ({
  */
 export class RoyaltyClient {
   private readonly opts: Required<
-    Omit<RoyaltyClientOptions, "startSeq" | "startHead" | "batchLimits">
+    Omit<
+      RoyaltyClientOptions,
+      "startSeq" | "startHead" | "batchLimits" | "baseUrl" | "retries" | "retryDelayMs"
+    >
   > &
     Pick<RoyaltyClientOptions, "batchLimits">;
   /** per asset id (decimal): what one of its events takes in a batch, as the sequencer said */
   private readonly costs = new Map<string, AssetCost>();
   private readonly key: SigningKey;
+  private readonly http: SequencerTransport;
   private readonly payerInt: bigint;
   private nextSeqValue: bigint;
   private headValue: bigint;
@@ -234,11 +240,8 @@ export class RoyaltyClient {
       signAfterAssets: 4,
       bufferMs: 5,
       maxEventsPerRequest: 100,
-      retries: 5,
-      retryDelayMs: 50,
       ...options,
       payer: options.payer.toLowerCase(),
-      baseUrl: options.baseUrl.replace(/\/$/, ""),
     };
     if (
       this.opts.maxEventsPerRequest < 1 ||
@@ -246,6 +249,8 @@ export class RoyaltyClient {
     ) {
       throw new RangeError(`maxEventsPerRequest must be 1..${MAX_EVENTS_PER_REQUEST}`);
     }
+    const { baseUrl, retries, retryDelayMs } = options;
+    this.http = new SequencerTransport({ baseUrl, retries, retryDelayMs });
     this.payerInt = addressToBigInt("payer", this.opts.payer);
     this.key = expandKey(options.privateKey);
     this.nextSeqValue = options.startSeq ?? 1n;
@@ -331,26 +336,17 @@ export class RoyaltyClient {
   async resync(): Promise<void> {
     this.costs.clear();
     await this.flush();
-    const res = await this.get(`/v1/payers/${this.opts.payer}`);
-    const body = (await res.json()) as { nextSeq: string; head: string };
-    if (res.status === 404) {
-      this.nextSeqValue = 1n;
-      this.headValue = genesisHead(this.opts.domain, this.payerInt);
-    } else if (!res.ok) {
-      throw await this.errorOf(res.status, body);
-    } else {
-      this.nextSeqValue = BigInt(body.nextSeq);
-      this.headValue = BigInt(body.head);
-    }
+    const payer = await this.http.find<{ nextSeq: string; head: string }>(
+      `/v1/payers/${this.opts.payer}`,
+    );
+    this.nextSeqValue = payer ? BigInt(payer.nextSeq) : 1n;
+    this.headValue = payer ? BigInt(payer.head) : genesisHead(this.opts.domain, this.payerInt);
     this.failure = undefined;
   }
 
   /** The event's status on the sequencer: accepted, batched, proven, settled or rejected. */
   async eventStatus(seq: bigint | string): Promise<EventStatus> {
-    const res = await this.get(`/v1/events/${this.opts.payer}/${seq}`);
-    const body = (await res.json()) as EventStatus;
-    if (!res.ok) throw await this.errorOf(res.status, body);
-    return body;
+    return this.http.getJson<EventStatus>(`/v1/events/${this.opts.payer}/${seq}`);
   }
 
   /**
@@ -397,9 +393,7 @@ export class RoyaltyClient {
     const timeoutMs = o.timeoutMs ?? 120_000;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const res = await this.get("/v1/health");
-      const body = (await res.json()) as { chain?: { nextBlock: string } };
-      if (!res.ok) throw await this.errorOf(res.status, body);
+      const body = await this.http.getJson<{ chain?: { nextBlock: string } }>("/v1/health");
       if (!body.chain) return; // a sequencer without a chain watcher has nothing to wait for
       const next = BigInt(body.chain.nextBlock);
       if (next > block) return;
@@ -420,31 +414,6 @@ export class RoyaltyClient {
       this.recovering = undefined;
     });
     return this.recovering;
-  }
-
-  private async get(path: string): Promise<Response> {
-    let delay = this.opts.retryDelayMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const res = await fetch(`${this.opts.baseUrl}${path}`);
-        if (res.status < 500 || attempt >= this.opts.retries) return res;
-      } catch (err) {
-        if (attempt >= this.opts.retries) throw this.unreachable(err);
-      }
-      await new Promise((r) => setTimeout(r, delay));
-      delay *= 2;
-    }
-  }
-
-  private unreachable(err: unknown): unknown {
-    if (err instanceof RoyaltyApiError) return err;
-    return new RoyaltyApiError(
-      0,
-      "SEQUENCER_UNREACHABLE",
-      `the sequencer at ${this.opts.baseUrl} does not answer (${(err as Error).message}): is it running, and is the URL right?`,
-      undefined,
-      err,
-    );
   }
 
   private chain(input: EventInput): Omit<Pending, "resolve" | "reject"> {
@@ -484,10 +453,8 @@ export class RoyaltyClient {
     await Promise.all(
       unknown.map(async (id) => {
         try {
-          const res = await this.get(`/v1/assets/${id}`);
-          if (res.status !== 200) return;
-          const body = (await res.json()) as { lineage?: AssetCost | null };
-          if (body.lineage) this.costs.set(id, body.lineage);
+          const asset = await this.http.find<{ lineage?: AssetCost | null }>(`/v1/assets/${id}`);
+          if (asset?.lineage) this.costs.set(id, asset.lineage);
         } catch {
           // unreachable now: the send itself will say so
         }
@@ -577,38 +544,6 @@ export class RoyaltyClient {
   }
 
   private async post(body: string): Promise<Ack[]> {
-    let delay = this.opts.retryDelayMs;
-    for (let attempt = 0; ; attempt++) {
-      let error: unknown;
-      try {
-        const res = await fetch(`${this.opts.baseUrl}/v1/events`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body,
-        });
-        const json = (await res.json()) as { accepted: Ack[] };
-        if (res.status === 202) return json.accepted;
-        error = await this.errorOf(res.status, json);
-        if (res.status < 500) throw error;
-      } catch (err) {
-        if (err instanceof RoyaltyApiError && err.status < 500) throw err;
-        error = err;
-      }
-      if (attempt >= this.opts.retries) throw this.unreachable(error);
-      await new Promise((r) => setTimeout(r, delay));
-      delay *= 2;
-    }
-  }
-
-  private async errorOf(status: number, body: unknown): Promise<RoyaltyApiError> {
-    const e = (
-      body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } }
-    )?.error;
-    return new RoyaltyApiError(
-      status,
-      e?.code ?? `HTTP_${status}`,
-      e?.message ?? `HTTP ${status}`,
-      e?.details,
-    );
+    return (await this.http.post<{ accepted: Ack[] }>("/v1/events", body, 202)).accepted;
   }
 }

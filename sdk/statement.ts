@@ -1,5 +1,4 @@
 import { getAbiItem, type Log, parseEventLogs } from "viem";
-import { RoyaltyError } from "../core/errors.ts";
 import type { EventProofInput } from "../core/merkle.ts";
 import { memoNodeHasher, type NodeHasher } from "../core/merkle.ts";
 import { unpackWords } from "../core/packing.ts";
@@ -11,6 +10,7 @@ import type { RollupReader } from "./actions/transact.ts";
 import type { EventJson } from "./client.ts";
 import { getLogsPaged } from "./logs.ts";
 import { royaltyRollupAbi } from "./rollup-abi.ts";
+import { SequencerTransport } from "./transport.ts";
 
 /** A split as a statement line carries it (decimal strings): account ids, bps, parent. */
 export interface SplitJson {
@@ -73,31 +73,19 @@ export async function fetchStatement(
   account: string,
   range: StatementRange = {},
 ): Promise<StatementJson> {
+  const http = new SequencerTransport({ baseUrl: sequencer, retries: 0 });
   const all: StatementJson = { lines: [], pending: [], unavailableBatches: [] };
   let cursor: string | null = null;
   do {
-    const url = new URL(`${sequencer.replace(/\/$/, "")}/v1/accounts/${account}/statement`);
-    if (range.fromBatch !== undefined) url.searchParams.set("fromBatch", String(range.fromBatch));
-    if (range.toBatch !== undefined) url.searchParams.set("toBatch", String(range.toBatch));
-    url.searchParams.set("limit", "10000");
-    if (cursor) url.searchParams.set("cursor", cursor);
-    const res = await fetch(url).catch((cause: unknown) => {
-      throw new RoyaltyError(
-        "SEQUENCER_UNREACHABLE",
-        `the sequencer at ${sequencer} does not answer (${(cause as Error).message}): is it running, and is the URL right?`,
-        { cause },
-      );
-    });
-    const body = (await res.json()) as StatementJson & {
-      nextCursor: string | null;
-      error?: { code: string; message: string };
-    };
-    if (!res.ok) {
-      throw new RoyaltyError(
-        body.error?.code ?? "SEQUENCER_ERROR",
-        `the sequencer refused the statement: ${body.error?.message ?? `HTTP ${res.status}`}`,
-      );
-    }
+    const query = new URLSearchParams();
+    if (range.fromBatch !== undefined) query.set("fromBatch", String(range.fromBatch));
+    if (range.toBatch !== undefined) query.set("toBatch", String(range.toBatch));
+    query.set("limit", "10000");
+    if (cursor) query.set("cursor", cursor);
+    const body = await http.getJson<StatementJson & { nextCursor: string | null }>(
+      `/v1/accounts/${account}/statement?${query}`,
+      { fallbackCode: "SEQUENCER_ERROR", prefix: "the sequencer refused the statement: " },
+    );
     all.lines.push(...body.lines);
     if (!cursor) {
       all.unavailableBatches = body.unavailableBatches;

@@ -10,6 +10,7 @@ import { type BatchCalldata, proofFromCalldata } from "../../prover/calldata.ts"
 import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
 import { getLogsPaged } from "../../sdk/logs.ts";
 import { royaltyRollupAbi } from "../../sdk/rollup-abi.ts";
+import { SequencerTransport } from "../../sdk/transport.ts";
 
 // Calls by a function name chosen at run time: the untyped view of the typed ABI.
 const rollupAbi: Abi = royaltyRollupAbi;
@@ -245,15 +246,12 @@ async function checkAgainstSequencer(
   settled: PublicData,
   splitOf: SplitOf,
 ): Promise<string[]> {
-  const response = await fetch(`${url.replace(/\/$/, "")}/v1/batches/${s.batchNumber}`).catch(
-    (cause: unknown) => {
-      throw new RoyaltyError(
-        "SEQUENCER_UNREACHABLE",
-        `the sequencer at ${url} does not answer (${(cause as Error).message}): is it running, and is the URL right? Without --sequencer only the chain is checked`,
-        { cause },
-      );
-    },
-  );
+  const http = new SequencerTransport({
+    baseUrl: url,
+    retries: 0,
+    unreachableHint: "Without --sequencer only the chain is checked",
+  });
+  const response = await http.get(`/v1/batches/${s.batchNumber}`);
   if (!response.ok)
     return [`the sequencer does not publish batch ${s.batchNumber} (HTTP ${response.status})`];
   const body = (await response.json()) as { events: PublishedBatchEvent[] };
