@@ -1,5 +1,5 @@
 import type { Signature } from "../core/eddsa.ts";
-import { RoyaltyError } from "../core/errors.ts";
+import { invalid, RoyaltyError } from "../core/errors.ts";
 import { genesisHead, MAX_EVENTS_PER_REQUEST, type RoyaltyEvent, refOf } from "../core/event.ts";
 import { expandKey, fastSignHead, type SigningKey } from "../core/fast/eddsa.ts";
 import { fastEventHash } from "../core/fast/event.ts";
@@ -243,11 +243,13 @@ export class RoyaltyClient {
       ...options,
       payer: options.payer.toLowerCase(),
     };
-    if (
-      this.opts.maxEventsPerRequest < 1 ||
-      this.opts.maxEventsPerRequest > MAX_EVENTS_PER_REQUEST
-    ) {
-      throw new RangeError(`maxEventsPerRequest must be 1..${MAX_EVENTS_PER_REQUEST}`);
+    const most = this.opts.maxEventsPerRequest;
+    if (!(most >= 1 && most <= MAX_EVENTS_PER_REQUEST)) {
+      throw new RoyaltyError(
+        "BAD_OPTION",
+        `RoyaltyClient option 'maxEventsPerRequest' must be from 1 to ${MAX_EVENTS_PER_REQUEST} (MAX_EVENTS_PER_REQUEST), not ${most}`,
+        { details: { option: "maxEventsPerRequest", value: most } },
+      );
     }
     const { baseUrl, retries, retryDelayMs } = options;
     this.http = new SequencerTransport({ baseUrl, retries, retryDelayMs });
@@ -301,7 +303,7 @@ export class RoyaltyClient {
    */
   prepare(inputs: readonly EventInput[]): PreparedRequest {
     if (inputs.length < 1 || inputs.length > MAX_EVENTS_PER_REQUEST)
-      throw new RangeError(`1..${MAX_EVENTS_PER_REQUEST} events per request`);
+      invalid("events", `must hold 1..${MAX_EVENTS_PER_REQUEST} events`, inputs.length);
     const chained = inputs.map((input) => this.chain(input));
     // Assets the client has not learned (`learnAssets`) each get a run of their own.
     const events = this.signed(chained);

@@ -161,6 +161,40 @@ describe("RoyaltyClient", () => {
     expect((await client.eventStatus(3n)).status).not.toBe("rejected");
   });
 
+  it("should refuse maxEventsPerRequest out of 1..1000 (BAD_OPTION) and a request of no or too many events (INVALID_FIELD)", () => {
+    const base = {
+      baseUrl: "http://127.0.0.1:9",
+      payer: `0x${"d0".repeat(20)}`,
+      privateKey: new Uint8Array(32).fill(7),
+      domain: DOMAIN,
+    };
+    for (const most of [0, 1001, Number.NaN]) {
+      expect(() => new RoyaltyClient({ ...base, maxEventsPerRequest: most })).toThrow(
+        expect.objectContaining({
+          code: "BAD_OPTION",
+          message: expect.stringMatching(/'maxEventsPerRequest' must be from 1 to 1000/),
+          details: { option: "maxEventsPerRequest", value: most },
+        }),
+      );
+    }
+    const client = new RoyaltyClient(base);
+    const one = { assetId: 1n, amount: 1n };
+    for (const events of [[], Array(1001).fill(one)]) {
+      expect(() => client.prepare(events)).toThrow(
+        expect.objectContaining({
+          code: "INVALID_FIELD",
+          message: "'events' must hold 1..1000 events",
+          details: {
+            field: "events",
+            rule: "must hold 1..1000 events",
+            value: String(events.length),
+          },
+        }),
+      );
+    }
+    expect(client.nextSeq).toBe(1n);
+  });
+
   it("should say the sequencer is unreachable, with its URL, after its retries", async () => {
     s = await startServer();
     const client = clientFor(s, "http://127.0.0.1:9", { retries: 1 });
