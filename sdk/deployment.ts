@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Address, PublicClient } from "viem";
 import { RoyaltyError } from "../core/errors.ts";
 import { ADDRESS_RE } from "../core/field.ts";
+import type { CircuitParams } from "../core/params.ts";
 import { royaltyRollupAbi } from "./rollup-abi.ts";
 
 /** What `royalty deploy` writes: every command finds a deployment again from this file. */
@@ -23,21 +24,11 @@ export interface Deployment {
   rpc?: string;
 }
 
-/** Circuit sizes of a deployment's verifier, as the contract reports them. */
-export interface RollupSizes {
-  /** event slots per batch */
-  N: number;
-  /** recipients per split */
-  K: number;
-  /** asset slots per batch */
-  A: number;
-  /** payer slots per batch */
-  P: number;
-  /** recipient slots per batch */
-  R: number;
-  /** lineage depth: the most parents a share climbs (docs/protocol.md §3) */
-  D: number;
-}
+/**
+ * Circuit sizes of a deployment's verifier, as the contract reports them: a parameter set's
+ * sizes (`core/params.ts` CircuitParams, which says what each means), per batch.
+ */
+export interface RollupSizes extends Pick<CircuitParams, "N" | "K" | "A" | "P" | "R" | "D"> {}
 
 /** A deployment as read from its contract: what clients need to sign and act, nothing by hand. */
 export interface RollupInfo {
