@@ -1,5 +1,6 @@
 // How the SDK reaches a sequencer's HTTP API: fetch, retries with backoff, and the server's error
 // answers decoded into RoyaltyApiError. No Node APIs: the dashboard runs it in a browser.
+import type { ErrorCode } from "../core/error-codes.ts";
 import { RoyaltyApiError } from "./errors.ts";
 
 export interface TransportOptions {
@@ -9,14 +10,20 @@ export interface TransportOptions {
   retries?: number;
   /** first retry delay, doubled each time; default 50 ms */
   retryDelayMs?: number;
+  /**
+   * an attempt that has no answer after this long is abandoned (and retried like a network
+   * error): a server that accepts the connection but never answers cannot hang the caller;
+   * default 30 s
+   */
+  timeoutMs?: number;
   /** a sentence added to SEQUENCER_UNREACHABLE's message: what the caller can do without it */
   unreachableHint?: string;
 }
 
 /** How an error answer becomes a RoyaltyApiError when the server's body does not say it all. */
 export interface ApiErrorOptions {
-  /** the code when the body has none; default `HTTP_<status>` */
-  fallbackCode?: string;
+  /** the code when the body has none; default SEQUENCER_ERROR (the status is in details) */
+  fallbackCode?: ErrorCode;
   /** put before the server's message, e.g. "the sequencer refused the statement: " */
   prefix?: string;
 }
@@ -32,9 +39,9 @@ export function apiErrorOf(
   )?.error;
   return new RoyaltyApiError(
     status,
-    e?.code ?? o.fallbackCode ?? `HTTP_${status}`,
+    e?.code ?? o.fallbackCode ?? "SEQUENCER_ERROR",
     `${o.prefix ?? ""}${e?.message ?? `HTTP ${status}`}`,
-    e?.details,
+    e?.code ? e.details : { ...e?.details, status },
   );
 }
 
@@ -52,18 +59,22 @@ export class SequencerTransport {
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly unreachableHint: string | undefined;
+  private readonly timeoutMs: number;
 
   constructor(o: TransportOptions) {
     this.baseUrl = o.baseUrl.replace(/\/$/, "");
     this.retries = o.retries ?? 5;
     this.retryDelayMs = o.retryDelayMs ?? 50;
     this.unreachableHint = o.unreachableHint;
+    this.timeoutMs = o.timeoutMs ?? 30_000;
   }
 
   /** GET `path` (from /v1/…): the first answer below 500, else the last 5xx answer. */
   get(path: string): Promise<Response> {
     return this.retrying(async (last) => {
-      const res = await fetch(`${this.baseUrl}${path}`);
+      const res = await fetch(`${this.baseUrl}${path}`, {
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
       if (res.status >= 500 && !last) throw apiErrorOf(res.status, undefined);
       return res;
     });
@@ -97,6 +108,7 @@ export class SequencerTransport {
         method: "POST",
         headers: { "content-type": "application/json" },
         body,
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
       const json = (await res.json()) as T;
       if (res.status === expect) return json;

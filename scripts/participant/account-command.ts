@@ -2,6 +2,7 @@ import type { Address } from "viem";
 import { claim } from "../../sdk/actions/claim.ts";
 import { claimFor } from "../../sdk/actions/claim-for.ts";
 import { getClaimable } from "../../sdk/actions/get-claimable.ts";
+import { SequencerTransport } from "../../sdk/transport.ts";
 import { accountFromEnv, type ChainOptions, connect, writerOf } from "./connection.ts";
 import { parseAddress, report, txData } from "./output.ts";
 
@@ -20,9 +21,9 @@ export async function accountBalanceCommand(
   const data: Record<string, unknown> = { account, claimable };
   let sentence = `${account} can claim ${claimable}`;
   if (o.sequencer) {
-    const res = await fetch(`${o.sequencer.replace(/\/$/, "")}/v1/accounts/${account}`);
-    if (res.ok) {
-      const body = (await res.json()) as { pendingCredits: string };
+    const sequencer = new SequencerTransport({ baseUrl: o.sequencer, retries: 0 });
+    const body = await sequencer.find<{ pendingCredits: string }>(`/v1/accounts/${account}`);
+    if (body) {
       data.pendingCredits = body.pendingCredits;
       sentence += `; ${body.pendingCredits} more in batches not settled yet`;
     }

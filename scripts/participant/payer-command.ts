@@ -6,6 +6,7 @@ import { registerPayer } from "../../sdk/actions/register-payer.ts";
 import { requestKeyRotation } from "../../sdk/actions/request-key-rotation.ts";
 import { requestWithdrawal } from "../../sdk/actions/request-withdrawal.ts";
 import { withdraw } from "../../sdk/actions/withdraw.ts";
+import { SequencerTransport } from "../../sdk/transport.ts";
 import { accountFromEnv, type ChainOptions, connect, payerKeyOf, writerOf } from "./connection.ts";
 import { parseAddress, parseAmount, report, txData, when } from "./output.ts";
 
@@ -98,13 +99,11 @@ export async function payerStatusCommand(
     ? `payer ${payer}: escrow ${state.escrow}, pending withdrawal ${state.pendingWithdrawal}${state.withdrawalAvailableAt ? ` (from ${when(state.withdrawalAvailableAt)})` : ""}${state.keyEffectiveAt ? `, key rotation from ${when(state.keyEffectiveAt)}` : ""}`
     : `${payer} is not a registered payer`;
   if (o.sequencer) {
-    const res = await fetch(`${o.sequencer.replace(/\/$/, "")}/v1/payers/${payer}`);
-    if (res.ok) {
-      const seq = (await res.json()) as {
-        pendingDebits: string;
-        available: string;
-        nextSeq: string;
-      };
+    const sequencer = new SequencerTransport({ baseUrl: o.sequencer, retries: 0 });
+    const seq = await sequencer.find<{ pendingDebits: string; available: string; nextSeq: string }>(
+      `/v1/payers/${payer}`,
+    );
+    if (seq) {
       data.sequencer = seq;
       sentence += `; sequencer: pending debits ${seq.pendingDebits}, available ${seq.available}, next seq ${seq.nextSeq}`;
     } else {

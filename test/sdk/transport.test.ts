@@ -17,11 +17,12 @@ interface Hit {
 
 let server: Server | undefined;
 afterEach(async () => {
+  server?.closeAllConnections();
   await new Promise((r) => (server ? server.close(r) : r(undefined)));
   server = undefined;
 });
 
-type Answer = number | { status: number; body: unknown } | "drop";
+type Answer = number | { status: number; body: unknown } | "drop" | "hang";
 
 /** A server that answers its n-th request by plan[n] (the last entry again past the end). */
 async function serve(plan: Answer[]): Promise<{ url: string; hits: Hit[] }> {
@@ -36,6 +37,7 @@ async function serve(plan: Answer[]): Promise<{ url: string; hits: Hit[] }> {
       req.socket.destroy();
       return;
     }
+    if (answer === "hang") return; // accepted, never answered
     const { status, body: json } =
       typeof answer === "number" ? { status: answer, body: { ok: true } } : answer;
     res.writeHead(status, { "content-type": "application/json" });
@@ -157,6 +159,47 @@ describe("SequencerTransport", () => {
       expect((err as Error).cause).toBeInstanceOf(Error);
     }
     expect(hits).toHaveLength(4);
+  });
+});
+
+describe("SequencerTransport without a usable answer", () => {
+  it("should abandon an attempt that gets no answer within timeoutMs, retry it, then say SEQUENCER_UNREACHABLE", async () => {
+    const { url, hits } = await serve(["hang"]);
+    const http = new SequencerTransport({
+      baseUrl: url,
+      retries: 1,
+      retryDelayMs: 1,
+      timeoutMs: 100,
+    });
+    const err = await http.get("/v1/health").catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 0, code: "SEQUENCER_UNREACHABLE" });
+    expect((err as Error).message).toContain(url);
+    expect(hits).toHaveLength(2);
+  });
+
+  it("should call an error answer without a code SEQUENCER_ERROR, with its status in details", async () => {
+    const { url } = await serve([{ status: 418, body: { error: { message: "teapot" } } }]);
+    const http = new SequencerTransport({ baseUrl: url, retries: 0 });
+    await expect(http.getJson("/v1/health")).rejects.toMatchObject({
+      status: 418,
+      code: "SEQUENCER_ERROR",
+      message: "teapot",
+      details: { status: 418 },
+    });
+  });
+
+  it("should keep a code this version does not know in details, as UNCATALOGUED", async () => {
+    const future = {
+      status: 422,
+      body: { error: { code: "FROM_THE_FUTURE", message: "new rule" } },
+    };
+    const { url } = await serve([future]);
+    const http = new SequencerTransport({ baseUrl: url, retries: 0 });
+    await expect(http.getJson("/v1/health")).rejects.toMatchObject({
+      status: 422,
+      code: "UNCATALOGUED",
+      details: { code: "FROM_THE_FUTURE" },
+    });
   });
 });
 
