@@ -6,7 +6,6 @@
 // part of the figure). Prints {"params","constraints","power","seconds","cpuSeconds",
 // "ptauSeconds","ptauCpuSeconds"}; per-stage timings go to stderr with --stages; --prove also
 // proves and verifies a sample batch with the new key (needs the circuit's wasm).
-// cpuSeconds (all threads) is the steadier figure when other jobs share the cores.
 
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,14 +14,16 @@ import * as snarkjs from "snarkjs";
 import { loadParams } from "../../core/params.ts";
 import { sampleBatch } from "../../prover/sample-batch.ts";
 import { encodeWtns, loadWitnessCalculator } from "../../prover/witness.ts";
+import { StageClock, timed } from "./bench-timing.ts";
+import { terminateCachedCurve } from "./dev-curve.ts";
 import { writeDevPtau } from "./dev-ptau.ts";
-import { randomDevKeySecrets, writeDevZkey } from "./dev-zkey.ts";
+import { randomDevKeySecrets } from "./dev-secrets.ts";
+import { writeDevZkey } from "./dev-zkey.ts";
 import { ptauPowerFor } from "./keys.ts";
 import { artifactPaths } from "./paths.ts";
 
 async function main(): Promise<void> {
   const name = process.argv.slice(2).find((a) => !a.startsWith("--")) ?? "default";
-  const showStages = process.argv.includes("--stages");
   const paths = artifactPaths(loadParams(name));
   const info = await snarkjs.r1cs.info(paths.r1cs);
   const power = ptauPowerFor(info.nConstraints, info.nPubInputs + info.nOutputs);
@@ -36,8 +37,7 @@ async function main(): Promise<void> {
     );
 
     const zkeyPath = join(dir, "bench.zkey");
-    const stages = new Map<string, number>();
-    const start = performance.now();
+    const stages = new StageClock();
     const zkeyTime = await timed(() =>
       writeDevZkey({
         r1csPath: paths.r1cs,
@@ -45,12 +45,10 @@ async function main(): Promise<void> {
         ptauPath,
         secrets,
         label: "bench-dev-zkey",
-        onProgress: (stage) => {
-          if (!stages.has(stage)) stages.set(stage, performance.now());
-        },
+        onProgress: stages.onProgress,
       }),
     );
-    if (showStages) printStages(stages, start, performance.now());
+    if (process.argv.includes("--stages")) stages.print();
     console.log(
       JSON.stringify({
         params: name,
@@ -65,21 +63,8 @@ async function main(): Promise<void> {
     if (process.argv.includes("--prove")) await proveSample(name, zkeyPath);
   } finally {
     await rm(dir, { recursive: true, force: true });
-    const cached = (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null })
-      .curve_bn128;
-    await cached?.terminate();
+    await terminateCachedCurve(); // r1cs.info and the sample proof went through snarkjs
   }
-}
-
-async function timed(fn: () => Promise<void>): Promise<{ seconds: number; cpuSeconds: number }> {
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  await fn();
-  const cpu = process.cpuUsage(cpuStart);
-  return {
-    seconds: round2((performance.now() - start) / 1000),
-    cpuSeconds: round2((cpu.user + cpu.system) / 1e6),
-  };
 }
 
 async function proveSample(name: string, zkey: string): Promise<void> {
@@ -87,30 +72,17 @@ async function proveSample(name: string, zkey: string): Promise<void> {
   const paths = artifactPaths(params);
   const calculate = await loadWitnessCalculator(paths.wasm, paths.witnessCalculator);
   const witness = await calculate(sampleBatch(params).input);
-  const start = performance.now();
-  const { proof, publicSignals } = await snarkjs.groth16.prove(zkey, {
-    type: "mem",
-    data: encodeWtns(witness),
+  let ok = false;
+  const { seconds } = await timed(async () => {
+    const { proof, publicSignals } = await snarkjs.groth16.prove(zkey, {
+      type: "mem",
+      data: encodeWtns(witness),
+    });
+    const vk = await snarkjs.zKey.exportVerificationKey(zkey);
+    ok = await snarkjs.groth16.verify(vk, publicSignals, proof);
   });
-  const vk = await snarkjs.zKey.exportVerificationKey(zkey);
-  const ok = await snarkjs.groth16.verify(vk, publicSignals, proof);
-  const proveSeconds = round2((performance.now() - start) / 1000);
-  console.error(`sample proof verifies: ${ok} (${proveSeconds} s)`);
+  console.error(`sample proof verifies: ${ok} (${seconds} s)`);
   if (!ok) process.exitCode = 1;
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
-}
-
-// A stage's time runs from its first progress call to the next stage's first call.
-function printStages(stages: Map<string, number>, start: number, end: number): void {
-  const entries = [...stages.entries()];
-  console.error(`setup before first stage: ${((entries[0]?.[1] ?? end) - start).toFixed(0)} ms`);
-  entries.forEach(([stage, t], i) => {
-    const next = entries[i + 1]?.[1] ?? end;
-    console.error(`${stage}: ${(next - t).toFixed(0)} ms`);
-  });
 }
 
 await main();
