@@ -1,32 +1,20 @@
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
+import { stat } from "node:fs/promises";
 import * as ffjavascript from "ffjavascript";
 import * as snarkjs from "snarkjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SNARK_FIELD } from "../../core/field.ts";
 import { loadParams } from "../../core/params.ts";
 import { sampleBatch } from "../../prover/sample-batch.ts";
 import { encodeWtns, loadWitnessCalculator } from "../../prover/witness.ts";
-import { readSections } from "../../scripts/setup/bin-file.ts";
 import { writeDevPtau } from "../../scripts/setup/dev-ptau.ts";
-import {
-  type DevKeySecrets,
-  randomDevKeySecrets,
-  writeDevZkey,
-} from "../../scripts/setup/dev-zkey.ts";
+import { type DevKeySecrets, randomDevKeySecrets } from "../../scripts/setup/dev-secrets.ts";
+import { writeDevZkey } from "../../scripts/setup/dev-zkey.ts";
 import { ptauPowerFor } from "../../scripts/setup/keys.ts";
 import { artifactPaths } from "../../scripts/setup/paths.ts";
+import { captureLogger, expectSectionsEqual, PTAU_SECRETS, tempDir } from "./dev-fixtures.ts";
 
-const run = promisify(execFile);
-const CIRCOM2_CLI = createRequire(import.meta.url).resolve("circom2/cli.js");
-const PTAU_SECRETS = { tau: 0x1234_5678_9abc_def0n, alpha: 987_654_321n, beta: 55_555n };
-const R = 21888242871839275222246405745257275088548364400416903679930327383123045576961n;
 const LABEL = "dev-zkey test contribution";
 
 // Public a, b; private x and an input no constraint uses (its A, B, C points are zero);
@@ -48,68 +36,30 @@ component main {public [a, b]} = Tiny();
 `;
 const TINY_INPUT = { a: 3, b: 11, x: 5, unused: 0 };
 
-let dir: string;
+const tmp = tempDir("dev-zkey-test-");
 let r1cs: string;
 let wasm: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "dev-zkey-test-"));
-  await writeFile(join(dir, "tiny.circom"), TINY_CIRCOM);
-  // circom2 runs in a WASI sandbox that sees only paths relative to its working directory.
-  await run(process.execPath, [CIRCOM2_CLI, "tiny.circom", "--r1cs", "--wasm", "-o", "."], {
-    cwd: dir,
-  });
-  r1cs = join(dir, "tiny.r1cs");
-  wasm = join(dir, "tiny_js", "tiny.wasm");
+  ({ r1cs, wasm } = await tmp.compile("tiny", TINY_CIRCOM));
 });
-
-afterAll(async () => {
-  // snarkjs caches one multi-threaded curve per process; its workers would outlive the file.
-  const cached = (globalThis as { curve_bn128?: { terminate(): Promise<void> } | null })
-    .curve_bn128;
-  await cached?.terminate();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const sections = (file: Buffer) => readSections(file) as Map<number, Buffer>;
-
-async function zkeySections(path: string): Promise<Map<number, Buffer>> {
-  return sections(await readFile(path));
-}
-
-function expectSectionsEqual(
-  ours: Map<number, Buffer>,
-  theirs: Map<number, Buffer>,
-  ids: number[],
-) {
-  for (const id of ids) {
-    const a = ours.get(id);
-    const b = theirs.get(id);
-    expect(a?.length, `section ${id} size`).toBe(b?.length);
-    expect(a?.equals(b ?? Buffer.alloc(0)), `section ${id} bytes`).toBe(true);
-  }
-}
-
-function captureLogger() {
-  const lines: string[] = [];
-  const keep = (m: string) => lines.push(m);
-  return { lines, logger: { debug: keep, info: keep, warn: keep, error: keep, log: keep } };
-}
 
 async function ptauOfPower(power: number): Promise<string> {
-  const path = join(dir, `dev_${power}.ptau`);
+  const path = tmp.path(`dev_${power}.ptau`);
   if (!existsSync(path)) await writeDevPtau({ power, path, secrets: PTAU_SECRETS });
   return path;
 }
 
 /** The domain power snarkjs picks for the tiny circuit (header of the zkey it writes). */
 async function tinyPower(zkey: string): Promise<number> {
-  const domainSize = (await zkeySections(zkey)).get(2)!.readUInt32LE(4 + 32 + 4 + 32 + 8);
+  const domainSize = (await tmp.sections(zkey)).get(2)!.readUInt32LE(4 + 32 + 4 + 32 + 8);
   return Math.log2(domainSize);
 }
 
 function randomFr(): bigint {
-  return BigInt(`0x${createHash("sha256").update(String(Math.random())).digest("hex")}`) % R;
+  return (
+    BigInt(`0x${createHash("sha256").update(String(Math.random())).digest("hex")}`) % SNARK_FIELD
+  );
 }
 
 // snarkjs zkey beacon: delta = Fr.fromRng(ChaCha(sha256^(2^exp)(hash))), read as Montgomery.
@@ -145,7 +95,7 @@ describe("writeDevZkey on a tiny circuit", () => {
 
   beforeAll(async () => {
     // snarkjs's own key from a roomy ptau, to learn the domain size.
-    initial = join(dir, "snarkjs_roomy.zkey");
+    initial = tmp.path("snarkjs_roomy.zkey");
     await snarkjs.zKey.newZKey(r1cs, await ptauOfPower(8), initial);
     power = await tinyPower(initial);
   });
@@ -157,8 +107,8 @@ describe("writeDevZkey on a tiny circuit", () => {
     ["a larger ptau", 3],
   ])("with delta = 1 equals snarkjs zkey new, %s", async (_, extra) => {
     const ptau = await ptauOfPower(power + extra);
-    const theirs = join(dir, `snarkjs_${extra}.zkey`);
-    const ours = join(dir, `ours_${extra}.zkey`);
+    const theirs = tmp.path(`snarkjs_${extra}.zkey`);
+    const ours = tmp.path(`ours_${extra}.zkey`);
     await snarkjs.zKey.newZKey(r1cs, ptau, theirs);
     const stages = new Set<string>();
     await writeDevZkey({
@@ -169,8 +119,8 @@ describe("writeDevZkey on a tiny circuit", () => {
       label: LABEL,
       onProgress: (stage) => stages.add(stage),
     });
-    const a = await zkeySections(ours);
-    const b = await zkeySections(theirs);
+    const a = await tmp.sections(ours);
+    const b = await tmp.sections(theirs);
     expect([...a.keys()]).toEqual([...b.keys()]); // same sections, same order
     expectSectionsEqual(a, b, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(a.get(10)!.subarray(0, 64).equals(b.get(10)!.subarray(0, 64)), "circuit hash").toBe(
@@ -196,9 +146,9 @@ describe("writeDevZkey on a tiny circuit", () => {
 
   it("with a beacon's delta equals snarkjs zkey new + zkey beacon in sections 1-9", async () => {
     const ptau = await ptauOfPower(power);
-    const init = join(dir, "beacon_0.zkey");
-    const theirs = join(dir, "beacon_1.zkey");
-    const ours = join(dir, "beacon_ours.zkey");
+    const init = tmp.path("beacon_0.zkey");
+    const theirs = tmp.path("beacon_1.zkey");
+    const ours = tmp.path("beacon_ours.zkey");
     const hash = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20";
     await snarkjs.zKey.newZKey(r1cs, ptau, init);
     await snarkjs.zKey.beacon(init, theirs, "beacon", hash, 10);
@@ -210,8 +160,8 @@ describe("writeDevZkey on a tiny circuit", () => {
       secrets: { ...PTAU_SECRETS, delta },
       label: LABEL,
     });
-    const a = await zkeySections(ours);
-    const b = await zkeySections(theirs);
+    const a = await tmp.sections(ours);
+    const b = await tmp.sections(theirs);
     expectSectionsEqual(a, b, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // Circuit hash, count and deltaAfter agree; the proof-of-knowledge keys are random.
     expect(
@@ -224,7 +174,7 @@ describe("writeDevZkey on a tiny circuit", () => {
 
   it("with a random delta proves, verifies, and passes snarkjs zkey verify", async () => {
     const ptau = await ptauOfPower(power + 1);
-    const zkey = join(dir, "random_delta.zkey");
+    const zkey = tmp.path("random_delta.zkey");
     await writeDevZkey({
       r1csPath: r1cs,
       zkeyPath: zkey,
@@ -245,22 +195,34 @@ describe("writeDevZkey on a tiny circuit", () => {
     expect(lines.some((l) => l.includes(`contribution #1 ${LABEL}:`))).toBe(true);
   });
 
-  it("refuses secrets the ptau was not made from, leaving no file", async () => {
+  it("refuses wrong secrets, a small ptau or swapped files, leaving no file", async () => {
     const ptau = await ptauOfPower(power);
-    const zkey = join(dir, "wrong.zkey");
+    const zkey = tmp.path("wrong.zkey");
     const wrong: DevKeySecrets = { ...PTAU_SECRETS, alpha: PTAU_SECRETS.alpha + 1n, delta: 7n };
     const base = { r1csPath: r1cs, zkeyPath: zkey, ptauPath: ptau, label: LABEL };
-    await expect(writeDevZkey({ ...base, secrets: wrong })).rejects.toThrow(/alpha/);
+    await expect(writeDevZkey({ ...base, secrets: wrong })).rejects.toMatchObject({
+      code: "PTAU_SECRETS_MISMATCH",
+      details: { secret: "alpha" },
+    });
     await expect(
       writeDevZkey({ ...base, secrets: { ...PTAU_SECRETS, delta: 0n } }),
-    ).rejects.toThrow(/delta/);
+    ).rejects.toMatchObject({ code: "DEV_SETUP_INVALID", details: { secret: "delta" } });
     await expect(
       writeDevZkey({
         ...base,
         ptauPath: await ptauOfPower(power - 1),
         secrets: { ...PTAU_SECRETS, delta: 7n },
       }),
-    ).rejects.toThrow(/power/);
+    ).rejects.toMatchObject({ code: "PTAU_TOO_SMALL", details: { needed: power } });
+    const secrets = { ...PTAU_SECRETS, delta: 7n };
+    for (const swapped of [
+      { ...base, r1csPath: ptau },
+      { ...base, ptauPath: r1cs },
+    ]) {
+      await expect(writeDevZkey({ ...swapped, secrets })).rejects.toMatchObject({
+        code: "SETUP_FILE_MALFORMED",
+      });
+    }
     await expect(stat(zkey)).rejects.toThrow();
     await expect(stat(`${zkey}.tmp`)).rejects.toThrow();
   });
@@ -273,9 +235,9 @@ describe.skipIf(!testBuilt)("writeDevZkey on the project's test circuit", () => 
   it("proves and verifies a sample batch; a tampered public signal fails", async () => {
     const info = await snarkjs.r1cs.info(testBuild.r1cs);
     const power = ptauPowerFor(info.nConstraints, info.nPubInputs + info.nOutputs);
-    const ptau = join(dir, "dev_test.ptau");
+    const ptau = tmp.path("dev_test.ptau");
     await writeDevPtau({ power, path: ptau, secrets: PTAU_SECRETS });
-    const zkey = join(dir, "royalty_batch_test.zkey");
+    const zkey = tmp.path("royalty_batch_test.zkey");
     await writeDevZkey({
       r1csPath: testBuild.r1cs,
       zkeyPath: zkey,
@@ -292,7 +254,7 @@ describe.skipIf(!testBuilt)("writeDevZkey on the project's test circuit", () => 
     const vk = await snarkjs.zKey.exportVerificationKey(zkey);
     expect(await snarkjs.groth16.verify(vk, publicSignals, proof)).toBe(true);
     const tampered = [...(publicSignals as string[])];
-    tampered[0] = String((BigInt(tampered[0]!) + 1n) % R);
+    tampered[0] = String((BigInt(tampered[0]!) + 1n) % SNARK_FIELD);
     expect(await snarkjs.groth16.verify(vk, tampered, proof)).toBe(false);
   });
 });
