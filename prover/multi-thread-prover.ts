@@ -1,8 +1,6 @@
 import { availableParallelism } from "node:os";
-import type { ProverArtifacts } from "./groth16.ts";
-import { type ProofRequest, type ProveJob, type ProveResult, proveJobOf } from "./jobs.ts";
 import { type ProverEngine, resolveEngine } from "./native/index.ts";
-import proveJob from "./prove-job.ts";
+import { type ProveJob, type ProveResult, type ProverArtifacts, proveJob } from "./prove-job.ts";
 import type { Prover } from "./prover.ts";
 
 /**
@@ -24,18 +22,15 @@ export class MultiThreadProver implements Prover {
     this.threads = options.threads ?? availableParallelism();
   }
 
-  prove(
-    batchNumber: number,
-    artifacts: ProverArtifacts,
-    built: ProofRequest,
-  ): Promise<ProveResult> {
-    return this.run(proveJobOf(batchNumber, artifacts, built));
-  }
-
-  run(job: ProveJob): Promise<ProveResult> {
+  prove(job: ProveJob, artifacts: ProverArtifacts): Promise<ProveResult> {
     this.pending++;
     const result = this.tail.then(() =>
-      proveJob(job, { singleThread: false, engine: this.engine, threads: this.threads }),
+      proveJob(job, artifacts, {
+        singleThread: false,
+        engine: this.engine,
+        threads: this.threads,
+        reuseCalculator: true,
+      }),
     );
     this.tail = result.catch(() => undefined);
     return result.finally(() => {

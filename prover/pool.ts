@@ -1,10 +1,15 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
-import type { ProverArtifacts } from "./groth16.ts";
-import { type ProofRequest, type ProveJob, type ProveResult, proveJobOf } from "./jobs.ts";
 import { type ProverEngine, resolveEngine } from "./native/index.ts";
+import type { ProveJob, ProveResult, ProverArtifacts } from "./prove-job.ts";
 import type { Prover } from "./prover.ts";
+
+/** What crosses to a worker thread (worker.mjs): the job and where it is proven. */
+export interface WorkerTask {
+  job: ProveJob;
+  artifacts: ProverArtifacts;
+}
 
 export interface ProverPoolOptions {
   /** worker threads, each proving one batch at a time single-threaded (default: cores) */
@@ -45,17 +50,9 @@ export class ProverPool implements Prover {
     });
   }
 
-  prove(
-    batchNumber: number,
-    artifacts: ProverArtifacts,
-    built: ProofRequest,
-  ): Promise<ProveResult> {
-    return this.run(proveJobOf(batchNumber, artifacts, built));
-  }
-
-  /** A job as plain data: what a queue prover receives, without the rest of a BuiltBatch. */
-  run(job: ProveJob): Promise<ProveResult> {
-    return this.piscina.run(job, { name: this.engine }) as Promise<ProveResult>;
+  prove(job: ProveJob, artifacts: ProverArtifacts): Promise<ProveResult> {
+    const task: WorkerTask = { job, artifacts };
+    return this.piscina.run(task, { name: this.engine }) as Promise<ProveResult>;
   }
 
   get queued(): number {

@@ -2,25 +2,25 @@
 // (docs/protocol.md §13): queue name, job payload, job id and how a failure is reported.
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
-import type { CircuitInput } from "../core/batch.ts";
-import { RoyaltyError } from "../core/errors.ts";
+import { codeFromWire, type ErrorCode, RoyaltyError } from "../core/errors.ts";
 import type { CircuitParams } from "../core/params.ts";
 import { artifactPaths } from "../scripts/setup/paths.ts";
-import type { ProverArtifacts } from "./groth16.ts";
+import type { ProveJob, ProverArtifacts } from "./prove-job.ts";
 
 /** One queue per parameter set: a prover only ever sees jobs its own circuit can prove. */
 export function defaultQueueName(params: string): string {
   return `royalty-prove-${params}`;
 }
 
-/** The job's data in Redis. Artifacts are named by set and zkey hash, never by a local path. */
-export interface QueueProveJob {
-  batchNumber: number;
+/**
+ * A BullMQ job's data: the ProveJob and where it must be proven, named by parameter set and zkey
+ * hash, never by a local path.
+ */
+export interface QueuePayload {
   params: string;
   /** sha256 (hex) of the zkey the proof must be made with */
   zkeyHash: string;
-  input: CircuitInput;
-  expectedPublicSignals: string[];
+  job: ProveJob;
 }
 
 /**
@@ -28,9 +28,9 @@ export interface QueueProveJob {
  * (or reads its stored result) instead of adding a second one. Other content (re-proving after a
  * split or key change, other keys) is another job.
  */
-export function jobIdOf(job: QueueProveJob): string {
+export function jobIdOf({ params, zkeyHash, job }: QueuePayload): string {
   const digest = createHash("sha256")
-    .update(JSON.stringify([job.params, job.zkeyHash, job.input, job.expectedPublicSignals]))
+    .update(JSON.stringify([params, zkeyHash, job.input, job.expectedPublicSignals]))
     .digest("hex");
   return `batch-${job.batchNumber}-${digest.slice(0, 16)}`;
 }
@@ -40,11 +40,16 @@ export function failureReason(code: string, message: string): string {
   return `${code}: ${message}`;
 }
 
-export function parseFailureReason(reason: string): { code: string; message: string } {
+/**
+ * A failed job's reason read back: its code where this version catalogues it, else UNCATALOGUED
+ * with the whole reason as the message; PROVER_JOB_FAILED for a reason without a code (BullMQ's
+ * own, such as a job stalled twice).
+ */
+export function parseFailureReason(reason: string): { code: ErrorCode; message: string } {
   const match = /^([A-Z][A-Z0-9_]*): ([\s\S]*)$/.exec(reason);
-  return match
-    ? { code: match[1] as string, message: match[2] as string }
-    : { code: "PROVER_JOB_FAILED", message: reason };
+  if (!match) return { code: "PROVER_JOB_FAILED", message: reason };
+  const { code } = codeFromWire(match[1], "PROVER_JOB_FAILED");
+  return { code, message: code === "UNCATALOGUED" ? reason : (match[2] as string) };
 }
 
 const hashes = new Map<string, { size: number; mtimeMs: number; hash: Promise<string> }>();

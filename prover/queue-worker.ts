@@ -2,23 +2,23 @@ import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { CircuitParams } from "../core/params.ts";
-import type { ProverArtifacts } from "./groth16.ts";
-import type { ProveJob, ProveResult } from "./jobs.ts";
+import type { ProveResult, ProverArtifacts } from "./prove-job.ts";
+import type { Prover } from "./prover.ts";
 import {
   defaultQueueName,
   failureReason,
   fileSha256,
   localArtifacts,
-  type QueueProveJob,
+  type QueuePayload,
 } from "./queue-protocol.ts";
 import { assertRedisReachable, redisConnection } from "./redis.ts";
 
 export interface QueueWorkerOptions {
   redis: string;
   params: CircuitParams;
-  /** proves a job as plain data: ProverPool (several single-threaded proofs on worker threads)
-   * or MultiThreadProver (one proof at a time on all cores) */
-  pool: { run(job: ProveJob): Promise<ProveResult> };
+  /** proves the jobs: ProverPool (several single-threaded proofs on worker threads) or
+   * MultiThreadProver (one proof at a time on all cores) */
+  pool: Pick<Prover, "prove">;
   /** jobs taken at once: what the pool proves at once, so none waits inside this process */
   concurrency: number;
   logger: Logger;
@@ -42,39 +42,40 @@ export async function startQueueWorker(o: QueueWorkerOptions) {
   const zkeyHash = await fileSha256(artifacts.zkey);
   await assertRedisReachable(o.redis);
   const queueName = o.queue ?? defaultQueueName(o.params.name);
-  const active = new Map<string, { job: Job; token: string | undefined }>();
+  const active = new Map<string, { queued: Job<QueuePayload>; token: string | undefined }>();
   const lockMs = o.lockMs ?? 30_000;
 
-  const handle = async (job: Job<QueueProveJob>, token?: string): Promise<ProveResult> => {
-    const data = job.data;
-    const log = o.logger.child({ job: job.id, batch: data.batchNumber });
+  const handle = async (queued: Job<QueuePayload>, token?: string): Promise<ProveResult> => {
+    const { params, zkeyHash: wantedHash, job } = queued.data;
+    const log = o.logger.child({ job: queued.id, batch: job?.batchNumber });
     const fail = (code: string, message: string): never => {
       log.error({ code, err: message }, "job failed");
       throw new Error(failureReason(code, message));
     };
-    if (data.params !== o.params.name) {
+    if (!job?.input) {
+      fail(
+        "PROVER_JOB_FAILED",
+        "job data is not { params, zkeyHash, job } (docs/protocol.md §13): sent by a sequencer of another version?",
+      );
+    }
+    if (params !== o.params.name) {
       fail(
         "PARAMS_MISMATCH",
-        `job is for parameter set '${data.params}', this prover proves '${o.params.name}'`,
+        `job is for parameter set '${params}', this prover proves '${o.params.name}'`,
       );
     }
     const localHash = await fileSha256(artifacts.zkey); // re-read if setup re-ran meanwhile
-    if (data.zkeyHash !== localHash) {
+    if (wantedHash !== localHash) {
       fail(
         "ZKEY_MISMATCH",
-        `job needs zkey sha256 ${data.zkeyHash}, this prover has ${localHash} in build/${o.params.name}/: copy the sequencer's build/${o.params.name}/ here`,
+        `job needs zkey sha256 ${wantedHash}, this prover has ${localHash} in build/${o.params.name}/: copy the sequencer's build/${o.params.name}/ here`,
       );
     }
-    active.set(job.id as string, { job, token });
+    active.set(queued.id as string, { queued, token });
     try {
-      const waitedMs = (job.processedOn ?? Date.now()) - job.timestamp;
+      const waitedMs = (queued.processedOn ?? Date.now()) - queued.timestamp;
       log.info({ waitedMs }, "proving");
-      const result = await o.pool.run({
-        batchNumber: data.batchNumber,
-        ...artifacts,
-        input: data.input,
-        expectedPublicSignals: data.expectedPublicSignals,
-      });
+      const result = await o.pool.prove(job, artifacts);
       if (!result.ok) return fail(result.code, result.message);
       log.info(
         { witnessMs: Math.round(result.witnessMs), proveMs: Math.round(result.proveMs) },
@@ -82,12 +83,12 @@ export async function startQueueWorker(o: QueueWorkerOptions) {
       );
       return result;
     } finally {
-      active.delete(job.id as string);
+      active.delete(queued.id as string);
     }
   };
 
   const connection: Redis = redisConnection(o.redis, true);
-  const worker = new Worker<QueueProveJob, ProveResult>(queueName, handle, {
+  const worker = new Worker<QueuePayload, ProveResult>(queueName, handle, {
     connection,
     concurrency: o.concurrency,
     lockDuration: lockMs,
@@ -120,12 +121,13 @@ export async function startQueueWorker(o: QueueWorkerOptions) {
      * result is refused by Redis since this worker no longer holds the job's lock.
      */
     release: async () => {
-      for (const { job, token } of active.values()) {
+      for (const { queued, token } of active.values()) {
         if (!token) continue;
-        await job.moveToWait(token).then(
-          () => o.logger.warn({ job: job.id, batch: job.data.batchNumber }, "job released"),
+        await queued.moveToWait(token).then(
+          () =>
+            o.logger.warn({ job: queued.id, batch: queued.data.job.batchNumber }, "job released"),
           (error: Error) =>
-            o.logger.warn({ job: job.id, err: error.message }, "could not release job"),
+            o.logger.warn({ job: queued.id, err: error.message }, "could not release job"),
         );
       }
       active.clear();

@@ -1,14 +1,13 @@
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import type { ProverArtifacts } from "./groth16.ts";
-import type { ProofRequest, ProveResult } from "./jobs.ts";
+import type { ProveJob, ProveResult, ProverArtifacts } from "./prove-job.ts";
 import type { Prover } from "./prover.ts";
 import {
   defaultQueueName,
   fileSha256,
   jobIdOf,
   parseFailureReason,
-  type QueueProveJob,
+  type QueuePayload,
 } from "./queue-protocol.ts";
 import { assertRedisReachable, redisConnection } from "./redis.ts";
 
@@ -75,25 +74,19 @@ export class QueueProver implements Prover {
     return this.pending;
   }
 
-  async prove(
-    batchNumber: number,
-    artifacts: ProverArtifacts,
-    built: ProofRequest,
-  ): Promise<ProveResult> {
+  /** Sends `job` with the hash of `artifacts.zkey`: provers use their own build of the set. */
+  async prove(job: ProveJob, artifacts: ProverArtifacts): Promise<ProveResult> {
     this.pending++;
     try {
-      const data: QueueProveJob = {
-        batchNumber,
+      return await this.run({
         params: this.o.params,
         zkeyHash: await fileSha256(artifacts.zkey),
-        input: built.input,
-        expectedPublicSignals: built.publicSignals.map(String),
-      };
-      return await this.run(data);
+        job,
+      });
     } catch (error) {
       return {
         ok: false,
-        batchNumber,
+        batchNumber: job.batchNumber,
         code: "PROVER_QUEUE_ERROR",
         message: (error as Error).message,
       };
@@ -103,7 +96,7 @@ export class QueueProver implements Prover {
   }
 
   /** Adds the job (or joins the one with the same id) and waits for its outcome. */
-  private async run(data: QueueProveJob): Promise<ProveResult> {
+  private async run(data: QueuePayload): Promise<ProveResult> {
     const jobId = jobIdOf(data);
     const existing = await this.queue.getJob(jobId);
     // A failed job with this id would keep the id taken: asking again means proving again.
@@ -116,7 +109,7 @@ export class QueueProver implements Prover {
         () =>
           resolve({
             ok: false,
-            batchNumber: data.batchNumber,
+            batchNumber: data.job.batchNumber,
             code: "PROOF_TIMEOUT",
             message: `no prover finished job ${jobId} within ${timeoutMs} ms; is a \`royalty prover\` consuming queue ${this.queueName}?`,
           }),
@@ -127,7 +120,7 @@ export class QueueProver implements Prover {
       (value) => value as ProveResult,
       (error: Error): ProveResult => ({
         ok: false,
-        batchNumber: data.batchNumber,
+        batchNumber: data.job.batchNumber,
         ...parseFailureReason(error.message),
       }),
     );

@@ -1,10 +1,10 @@
 import { availableParallelism } from "node:os";
 import { loadParams } from "../../core/params.ts";
 import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
-import type { ProveResult } from "../../prover/jobs.ts";
 import { MultiThreadProver } from "../../prover/multi-thread-prover.ts";
 import { nativeProver, type ProverEngine } from "../../prover/native/index.ts";
 import { ProverPool } from "../../prover/pool.ts";
+import { type ProveResult, proveJobOf } from "../../prover/prove-job.ts";
 import type { Prover } from "../../prover/prover.ts";
 import { sampleBatch } from "../../prover/sample-batch.ts";
 import { runSetup } from "../setup/setup.ts";
@@ -57,11 +57,15 @@ export async function benchProveCommand(opts: {
     try {
       // Warm-up: each worker loads its engine, the key and the witness calculator once.
       await Promise.all(
-        Array.from({ length: warmups }, (_, i) => prover.prove(-1 - i, artifacts, built)),
+        Array.from({ length: warmups }, (_, i) =>
+          prover.prove(proveJobOf(-1 - i, built), artifacts),
+        ),
       );
       const t0 = performance.now();
       const proofs: ProveResult[] = await Promise.all(
-        Array.from({ length: batches }, (_, i) => prover.prove(i + 1, artifacts, built)),
+        Array.from({ length: batches }, (_, i) =>
+          prover.prove(proveJobOf(i + 1, built), artifacts),
+        ),
       );
       const seconds = (performance.now() - t0) / 1000;
       let verified = 0;

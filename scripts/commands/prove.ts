@@ -1,6 +1,7 @@
 import { RoyaltyError } from "../../core/errors.ts";
 import { loadParams } from "../../core/params.ts";
-import { proveBatch, readVerificationKey, verifyProof } from "../../prover/groth16.ts";
+import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
+import { proveJob, proveJobOf, provenOrThrow } from "../../prover/prove-job.ts";
 import { sampleBatch } from "../../prover/sample-batch.ts";
 import { runSetup } from "../setup/setup.ts";
 
@@ -9,15 +10,16 @@ export async function proveCommand(options: { params: string; json?: boolean }):
   const params = loadParams(options.params);
   const { artifacts } = await runSetup(params, { progress: !options.json });
   const built = sampleBatch(params);
-  const proven = await proveBatch(artifacts, built);
+  const proven = provenOrThrow(await proveJob(proveJobOf(1, built), artifacts));
+  const publicSignals = proven.publicSignals.map(BigInt);
   const t0 = performance.now();
   const valid = await verifyProof(
     readVerificationKey(artifacts.verificationKey),
-    proven.publicSignals,
+    publicSignals,
     proven.proof,
   );
   const verifyMs = performance.now() - t0;
-  const tampered = [...proven.publicSignals];
+  const tampered = [...publicSignals];
   tampered[0] = (tampered[0] as bigint) ^ 1n;
   const rejectsTampered = !(await verifyProof(
     readVerificationKey(artifacts.verificationKey),

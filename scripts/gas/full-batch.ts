@@ -4,7 +4,7 @@ import { publicKeyOf } from "../../core/eddsa.ts";
 import { domainOf, genesisHead, type RoyaltyEvent } from "../../core/event.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import { batchCalldata, proofCalldata } from "../../prover/calldata.ts";
-import { proveBatch } from "../../prover/groth16.ts";
+import { proveJob, proveJobOf, provenOrThrow } from "../../prover/prove-job.ts";
 import { samplePrivateKey, signLastHeads } from "../../prover/sample-batch.ts";
 import { deployRollup } from "../deploy/deploy-rollup.ts";
 import { artifactPaths } from "../setup/paths.ts";
@@ -116,7 +116,9 @@ export async function fullBatchScenario(
       signatures: signLastHeads(payers, events),
     };
     const built = buildBatch(request);
-    const proven = await proveBatch(artifactPaths(params), built);
+    const proven = provenOrThrow(
+      await proveJob(proveJobOf(Number(round), built), artifactPaths(params)),
+    );
     // The next batch starts where this one left each payer.
     for (const p of payers) {
       const slot = built.payerSlots.indexOf(p.state.address);

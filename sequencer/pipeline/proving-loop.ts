@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { ProverArtifacts } from "../../prover/groth16.ts";
+import type { ProverArtifacts } from "../../prover/prove-job.ts";
 import type { Prover } from "../../prover/prover.ts";
 import type { Metrics } from "../metrics.ts";
 import type { BatchRecord, Store } from "../store/types.ts";
@@ -73,10 +73,10 @@ export class ProvingLoop {
     this.inFlight.add(id);
     const started = performance.now();
     try {
-      const result = await this.o.prover.prove(number, this.o.artifacts, {
-        input: content.input,
-        publicSignals: content.publicSignals.map(BigInt),
-      });
+      const result = await this.o.prover.prove(
+        { batchNumber: number, input: content.input, expectedPublicSignals: content.publicSignals },
+        this.o.artifacts,
+      );
       if (!result.ok) {
         this.failedAt.set(id, Date.now());
         this.o.logger?.error(

@@ -5,7 +5,7 @@ import { publicKeyOf } from "../../core/eddsa.ts";
 import { domainOf, genesisHead, type RoyaltyEvent } from "../../core/event.ts";
 import { type CircuitParams, loadParams } from "../../core/params.ts";
 import { batchCalldata, proofCalldata } from "../../prover/calldata.ts";
-import { proveBatch } from "../../prover/groth16.ts";
+import { proveJob, proveJobOf, provenOrThrow } from "../../prover/prove-job.ts";
 import { samplePrivateKey, signLastHeads } from "../../prover/sample-batch.ts";
 import { deployRollup, ETH } from "../../scripts/deploy/deploy-rollup.ts";
 import { runSetup } from "../../scripts/setup/setup.ts";
@@ -131,7 +131,7 @@ export async function deployScenario(
       signatures: signLastHeads(samplePayers, events),
     };
     const built = buildBatch(request);
-    const proven = await proveBatch(setup.artifacts, built);
+    const proven = provenOrThrow(await proveJob(proveJobOf(1, built), setup.artifacts));
     return {
       built,
       proven,

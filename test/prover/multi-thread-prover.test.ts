@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadParams } from "../../core/params.ts";
 import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
 import { MultiThreadProver } from "../../prover/multi-thread-prover.ts";
+import { proveJobOf } from "../../prover/prove-job.ts";
 import { sampleBatch } from "../../prover/sample-batch.ts";
 import { runSetup } from "../../scripts/setup/setup.ts";
 
@@ -25,9 +26,9 @@ describe("MultiThreadProver", () => {
         return r;
       });
     const results = await Promise.all([
-      track(prover.prove(1, artifacts, good)),
-      track(prover.prove(2, artifacts, { ...good, input: bad })),
-      track(prover.prove(3, artifacts, sampleBatch(params, { events: 2 }))),
+      track(prover.prove(proveJobOf(1, good), artifacts)),
+      track(prover.prove({ ...proveJobOf(2, good), input: bad }, artifacts)),
+      track(prover.prove(proveJobOf(3, sampleBatch(params, { events: 2 })), artifacts)),
     ]);
     expect(finished).toEqual([1, 2, 3]);
     expect(results[1]).toMatchObject({ ok: false, batchNumber: 2, code: "WITNESS_FAILED" });

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadParams } from "../../core/params.ts";
 import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
-import type { ProveResult } from "../../prover/jobs.ts";
 import { MultiThreadProver } from "../../prover/multi-thread-prover.ts";
 import { ProverPool } from "../../prover/pool.ts";
+import { type ProveResult, proveJobOf } from "../../prover/prove-job.ts";
 import { sampleBatch } from "../../prover/sample-batch.ts";
 import { PROJECT_ROOT } from "../../scripts/setup/paths.ts";
 import { runSetup } from "../../scripts/setup/setup.ts";
@@ -44,17 +44,19 @@ describe.skipIf(nativeMissing)(`native prover configurations${nativeSkipNote}`, 
     closing.push(pool);
     expect(pool.engine).toBe("native");
     const batches = [sampleBatch(params), sampleBatch(params, { events: 2 }), sampleBatch(params)];
-    const results = await Promise.all(batches.map((b, i) => pool.prove(i + 1, artifacts, b)));
+    const results = await Promise.all(
+      batches.map((b, i) => pool.prove(proveJobOf(i + 1, b), artifacts)),
+    );
     await expectValid(results, [1, 2, 3]);
     // A batch that violates the circuit is a result with a code, and the worker keeps working.
     const bad = sampleBatch(params);
     const input = structuredClone(bad.input);
     input.eventAmount = ["0", ...(input.eventAmount as string[]).slice(1)];
-    expect(await pool.prove(9, artifacts, { ...bad, input })).toMatchObject({
+    expect(await pool.prove({ ...proveJobOf(9, bad), input }, artifacts)).toMatchObject({
       ok: false,
       code: "WITNESS_FAILED",
     });
-    await expectValid([await pool.prove(10, artifacts, bad)], [10]);
+    await expectValid([await pool.prove(proveJobOf(10, bad), artifacts)], [10]);
   });
 
   it("should prove one batch at a time on every core, in the pool and on the calling thread", async () => {
@@ -68,11 +70,17 @@ describe.skipIf(nativeMissing)(`native prover configurations${nativeSkipNote}`, 
     expect(multi.engine).toBe("native");
     const built = sampleBatch(params);
     await expectValid(
-      await Promise.all([pool.prove(1, artifacts, built), pool.prove(2, artifacts, built)]),
+      await Promise.all([
+        pool.prove(proveJobOf(1, built), artifacts),
+        pool.prove(proveJobOf(2, built), artifacts),
+      ]),
       [1, 2],
     );
     await expectValid(
-      await Promise.all([multi.prove(3, artifacts, built), multi.prove(4, artifacts, built)]),
+      await Promise.all([
+        multi.prove(proveJobOf(3, built), artifacts),
+        multi.prove(proveJobOf(4, built), artifacts),
+      ]),
       [3, 4],
     );
   });
@@ -87,12 +95,13 @@ describe("without the native addon", () => {
       script,
       `
       import { ProverPool } from ${at("prover/pool.ts")};
+      import { proveJobOf } from ${at("prover/prove-job.ts")};
       import { loadParams } from ${at("core/params.ts")};
       import { sampleBatch } from ${at("prover/sample-batch.ts")};
       import { localArtifacts } from ${at("prover/queue-protocol.ts")};
       const params = loadParams("test");
       const pool = new ProverPool({ workers: 1 });
-      const r = await pool.prove(1, localArtifacts(params), sampleBatch(params));
+      const r = await pool.prove(proveJobOf(1, sampleBatch(params)), localArtifacts(params));
       await pool.close();
       console.log(JSON.stringify({ engine: pool.engine, ok: r.ok }));
     `,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadParams } from "../../core/params.ts";
 import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
 import { ProverPool } from "../../prover/pool.ts";
+import { proveJobOf } from "../../prover/prove-job.ts";
 import { sampleBatch } from "../../prover/sample-batch.ts";
 import { runSetup } from "../../scripts/setup/setup.ts";
 
@@ -24,7 +25,9 @@ describe("ProverPool", () => {
       sampleBatch(params, { events: 2 }),
       sampleBatch(params, { payers: 1 }),
     ];
-    const results = await Promise.all(batches.map((b, i) => pool.prove(i + 1, artifacts, b)));
+    const results = await Promise.all(
+      batches.map((b, i) => pool.prove(proveJobOf(i + 1, b), artifacts)),
+    );
     const vkey = readVerificationKey(artifacts.verificationKey);
     for (const [i, result] of results.entries()) {
       expect(result.ok).toBe(true);
@@ -38,9 +41,9 @@ describe("ProverPool", () => {
     const bad = sampleBatch(params);
     const input = structuredClone(bad.input);
     input.eventAmount = ["0", ...(input.eventAmount as string[]).slice(1)];
-    const failed = await pool.prove(7, artifacts, { ...bad, input });
+    const failed = await pool.prove({ ...proveJobOf(7, bad), input }, artifacts);
     expect(failed).toMatchObject({ ok: false, batchNumber: 7, code: "WITNESS_FAILED" });
-    const retried = await pool.prove(7, artifacts, bad);
+    const retried = await pool.prove(proveJobOf(7, bad), artifacts);
     expect(retried.ok).toBe(true);
   });
 });

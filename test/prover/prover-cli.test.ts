@@ -10,7 +10,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadParams } from "../../core/params.ts";
 import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
-import type { ProveResult } from "../../prover/jobs.ts";
+import { type ProveResult, proveJobOf } from "../../prover/prove-job.ts";
 import { QueueProver } from "../../prover/queue.ts";
 import { sampleBatch } from "../../prover/sample-batch.ts";
 import { PROJECT_ROOT } from "../../scripts/setup/paths.ts";
@@ -88,11 +88,11 @@ describe.skipIf(!REDIS_URL)(`royalty prover process${skipNote}`, () => {
 
   it("should prove a batch sent through Redis; a batch sent while no prover runs is proven by the next one", async () => {
     const first = await startProver(url, queue);
-    await expectValid(await sequencer.prove(1, artifacts, sampleBatch(params)), 1);
+    await expectValid(await sequencer.prove(proveJobOf(1, sampleBatch(params)), artifacts), 1);
 
     first.kill("SIGKILL"); // a crash: no goodbye to Redis
     await once(first, "exit");
-    const pending = sequencer.prove(2, artifacts, sampleBatch(params, { events: 2 }));
+    const pending = sequencer.prove(proveJobOf(2, sampleBatch(params, { events: 2 })), artifacts);
     const connection = new Redis(url, { maxRetriesPerRequest: null });
     const q = new Queue(queue, { connection });
     await expect.poll(() => q.getWaitingCount(), { timeout: 10_000 }).toBe(1);
@@ -115,7 +115,7 @@ describe.skipIf(!REDIS_URL)(`royalty prover process${skipNote}`, () => {
     });
     // Listened for from the start: the process may exit while the proof is being checked.
     const exited = once(prover, "exit");
-    const result = sequencer.prove(3, artifacts, sampleBatch(params, { payers: 1 }));
+    const result = sequencer.prove(proveJobOf(3, sampleBatch(params, { payers: 1 })), artifacts);
     await started;
     prover.kill("SIGTERM");
     await expectValid(await result, 3);
@@ -131,7 +131,7 @@ describe.skipIf(!REDIS_URL)(`royalty prover process${skipNote}`, () => {
     const released = logged("job released");
     const first = await startProver(url, queue, (line) => seen.get(JSON.parse(line).msg)?.());
     const exited = once(first, "exit");
-    const result = sequencer.prove(4, artifacts, sampleBatch(params, { events: 3 }));
+    const result = sequencer.prove(proveJobOf(4, sampleBatch(params, { events: 3 })), artifacts);
     await proving;
     first.kill("SIGINT");
     await stopping; // two signals sent at once would arrive as one

@@ -9,6 +9,7 @@ import { RoyaltyError } from "../../core/errors.ts";
 import { loadParams } from "../../core/params.ts";
 import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
 import { ProverPool } from "../../prover/pool.ts";
+import { proveJobOf } from "../../prover/prove-job.ts";
 import { QueueProver } from "../../prover/queue.ts";
 import { startQueueWorker } from "../../prover/queue-worker.ts";
 import { sampleBatch } from "../../prover/sample-batch.ts";
@@ -47,14 +48,14 @@ describe.skipIf(!REDIS_URL)(`QueueProver and an in-process BullMQ worker${skipNo
 
   it("should prove a batch through Redis, the proof valid, and answer a repeat from the stored job", async () => {
     const batch = sampleBatch(params);
-    const result = await prover.prove(1, artifacts, batch);
+    const result = await prover.prove(proveJobOf(1, batch), artifacts);
     expect(result).toMatchObject({ ok: true, batchNumber: 1 });
     if (!result.ok) return;
     const vkey = readVerificationKey(artifacts.verificationKey);
     expect(await verifyProof(vkey, result.publicSignals.map(BigInt), result.proof)).toBe(true);
 
     // A restarted sequencer asking for the same batch content joins the finished job.
-    const again = await prover.prove(1, artifacts, batch);
+    const again = await prover.prove(proveJobOf(1, batch), artifacts);
     expect(again).toEqual(result);
     const connection = new Redis(url, { maxRetriesPerRequest: null });
     const q = new Queue(queue, { connection });
@@ -72,17 +73,20 @@ describe.skipIf(!REDIS_URL)(`QueueProver and an in-process BullMQ worker${skipNo
     const other = join(mkdtempSync(join(tmpdir(), "royalty-zkey-")), "other.zkey");
     copyFileSync(artifacts.verificationKey, other);
     const batch = sampleBatch(params, { events: 2 });
-    const failed = await prover.prove(2, { ...artifacts, zkey: other }, batch);
+    const failed = await prover.prove(proveJobOf(2, batch), { ...artifacts, zkey: other });
     expect(failed).toMatchObject({ ok: false, batchNumber: 2, code: "ZKEY_MISMATCH" });
     if (!failed.ok) expect(failed.message).toMatch(/zkey sha256 [0-9a-f]{64}.*copy/);
-    const retried = await prover.prove(2, artifacts, batch);
+    const retried = await prover.prove(proveJobOf(2, batch), artifacts);
     expect(retried.ok).toBe(true);
   });
 
   it("should fail a job for another parameter set with PARAMS_MISMATCH", async () => {
     const wrongSet = await QueueProver.connect({ redis: url, params: "default", queue });
     try {
-      const result = await wrongSet.prove(3, artifacts, sampleBatch(params, { payers: 1 }));
+      const result = await wrongSet.prove(
+        proveJobOf(3, sampleBatch(params, { payers: 1 })),
+        artifacts,
+      );
       expect(result).toMatchObject({ ok: false, code: "PARAMS_MISMATCH" });
     } finally {
       await wrongSet.close();

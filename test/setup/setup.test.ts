@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadParams } from "../../core/params.ts";
-import { proveBatch, readVerificationKey, verifyProof } from "../../prover/groth16.ts";
+import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
+import { proveJob, proveJobOf, provenOrThrow } from "../../prover/prove-job.ts";
 import { sampleBatch } from "../../prover/sample-batch.ts";
 import { runSetup, type SetupSummary } from "../../scripts/setup/setup.ts";
 
@@ -32,17 +33,18 @@ describe("royalty setup --params test", () => {
 
   it("should make a proof of a sample batch that verifies, and reject tampered public data or proof", async () => {
     const built = sampleBatch(params);
-    const proven = await proveBatch(first.artifacts, built);
+    const proven = provenOrThrow(await proveJob(proveJobOf(1, built), first.artifacts));
+    const publicSignals = proven.publicSignals.map(BigInt);
     const vkey = readVerificationKey(first.artifacts.verificationKey);
-    expect(await verifyProof(vkey, proven.publicSignals, proven.proof)).toBe(true);
+    expect(await verifyProof(vkey, publicSignals, proven.proof)).toBe(true);
 
-    for (let i = 0; i < proven.publicSignals.length; i++) {
-      const tampered = [...proven.publicSignals];
+    for (let i = 0; i < publicSignals.length; i++) {
+      const tampered = [...publicSignals];
       tampered[i] = (tampered[i] as bigint) + 1n;
       expect(await verifyProof(vkey, tampered, proven.proof)).toBe(false);
     }
     const badProof = structuredClone(proven.proof);
     badProof.pi_a[0] = proven.proof.pi_c[0] as string;
-    expect(await verifyProof(vkey, proven.publicSignals, badProof)).toBe(false);
+    expect(await verifyProof(vkey, publicSignals, badProof)).toBe(false);
   });
 });
