@@ -35,9 +35,12 @@ export function jobIdOf({ params, zkeyHash, job }: QueuePayload): string {
   return `batch-${job.batchNumber}-${digest.slice(0, 16)}`;
 }
 
-/** BullMQ keeps only a failed job's message: the stable code travels in front of it. */
-export function failureReason(code: string, message: string): string {
-  return `${code}: ${message}`;
+/**
+ * A failed job's error. BullMQ keeps only its message, so the stable code travels in front of it
+ * (`CODE: message`), and parseFailureReason reads it back on the sequencer's side.
+ */
+export function jobFailure(code: ErrorCode, message: string): RoyaltyError {
+  return new RoyaltyError(code, `${code}: ${message}`);
 }
 
 /**

@@ -1,13 +1,14 @@
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { ErrorCode } from "../core/errors.ts";
 import type { CircuitParams } from "../core/params.ts";
 import type { ProveResult, ProverArtifacts } from "./prove-job.ts";
 import type { Prover } from "./prover.ts";
 import {
   defaultQueueName,
-  failureReason,
   fileSha256,
+  jobFailure,
   localArtifacts,
   type QueuePayload,
 } from "./queue-protocol.ts";
@@ -34,8 +35,8 @@ export interface QueueWorkerOptions {
 /**
  * Consumes proving jobs from Redis: checks the job names this machine's set and zkey, proves it
  * on the local pool (off the event loop, so lock renewals keep running during a proof) and
- * returns the ProveResult as the job's value. A failed proof fails the job, its stable code in
- * front of the message.
+ * returns the ProveResult as the job's value. A failed proof fails the job with a RoyaltyError
+ * whose message carries its stable code in front (jobFailure).
  */
 export async function startQueueWorker(o: QueueWorkerOptions) {
   const artifacts = o.artifacts ?? localArtifacts(o.params);
@@ -48,9 +49,9 @@ export async function startQueueWorker(o: QueueWorkerOptions) {
   const handle = async (queued: Job<QueuePayload>, token?: string): Promise<ProveResult> => {
     const { params, zkeyHash: wantedHash, job } = queued.data;
     const log = o.logger.child({ job: queued.id, batch: job?.batchNumber });
-    const fail = (code: string, message: string): never => {
+    const fail = (code: ErrorCode, message: string): never => {
       log.error({ code, err: message }, "job failed");
-      throw new Error(failureReason(code, message));
+      throw jobFailure(code, message);
     };
     if (!job?.input) {
       fail(

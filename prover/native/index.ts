@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { RoyaltyError } from "../../core/errors.ts";
 import type { Groth16Proof } from "../groth16.ts";
 
 export const NATIVE_ADDON_PATH = fileURLToPath(
@@ -88,10 +89,14 @@ export function nativeProver(): NativeStatus {
   return status;
 }
 
-/** The addon or a thrown error saying why it is missing. */
+/** The addon, or a thrown NATIVE_PROVER_UNAVAILABLE saying why it is missing. */
 export function requireNativeProver(): NativeAddon {
   const s = nativeProver();
-  if (!s.ok) throw new Error(`native prover unavailable: ${s.reason}`);
+  if (!s.ok) {
+    throw new RoyaltyError("NATIVE_PROVER_UNAVAILABLE", `native prover unavailable: ${s.reason}`, {
+      details: { reason: s.reason },
+    });
+  }
   return s.addon;
 }
 

@@ -42,4 +42,18 @@ describe("proveJob", () => {
     );
     expect(result).toMatchObject({ ok: false, code: "PUBLIC_SIGNALS_MISMATCH" });
   });
+
+  it("should answer NATIVE_PROVER_UNAVAILABLE for the native engine where it is disabled", async () => {
+    // Read at this module instance's first look at the addon: vitest loads it afresh per file.
+    process.env.ROYALTY_NATIVE_PROVER = "0";
+    try {
+      const result = await proveJob(proveJobOf(4, sampleBatch(params)), artifacts, {
+        engine: "native",
+      });
+      expect(result).toMatchObject({ ok: false, code: "NATIVE_PROVER_UNAVAILABLE" });
+      if (!result.ok) expect(result.message).toMatch(/disabled by ROYALTY_NATIVE_PROVER=0/);
+    } finally {
+      delete process.env.ROYALTY_NATIVE_PROVER;
+    }
+  });
 });

@@ -1,8 +1,9 @@
 // The queue's wire rules (docs/protocol.md §13) that need no Redis: the job id and the failure reason.
 import { describe, expect, it } from "vitest";
 import type { CircuitInput } from "../../core/batch.ts";
+import { RoyaltyError } from "../../core/errors.ts";
 import type { ProveJob } from "../../prover/prove-job.ts";
-import { jobIdOf, parseFailureReason } from "../../prover/queue-protocol.ts";
+import { jobFailure, jobIdOf, parseFailureReason } from "../../prover/queue-protocol.ts";
 
 const job: ProveJob = {
   batchNumber: 7,
@@ -36,6 +37,19 @@ describe("parseFailureReason", () => {
     expect(parseFailureReason("FROM_A_NEWER_PROVER: something")).toEqual({
       code: "UNCATALOGUED",
       message: "FROM_A_NEWER_PROVER: something",
+    });
+  });
+});
+
+describe("jobFailure", () => {
+  it("should be a RoyaltyError whose message is the reason the sequencer reads back", () => {
+    const error = jobFailure("ZKEY_MISMATCH", "job needs zkey sha256 ab: copy build/test/ here");
+    expect(error).toBeInstanceOf(RoyaltyError);
+    expect(error.code).toBe("ZKEY_MISMATCH");
+    expect(error.message).toBe("ZKEY_MISMATCH: job needs zkey sha256 ab: copy build/test/ here");
+    expect(parseFailureReason(error.message)).toEqual({
+      code: "ZKEY_MISMATCH",
+      message: "job needs zkey sha256 ab: copy build/test/ here",
     });
   });
 });
