@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { RoyaltyError } from "../../core/errors.ts";
 import { loadParams } from "../../core/params.ts";
 import { readVerificationKey, verifyProof } from "../../prover/groth16.ts";
 import { MultiThreadProver } from "../../prover/multi-thread-prover.ts";
@@ -71,9 +72,15 @@ export async function benchProveCommand(opts: {
       let verified = 0;
       const ms: number[] = [];
       for (const r of proofs) {
-        if (!r.ok) throw new Error(`${config}: proof failed: ${r.code} ${r.message}`);
+        if (!r.ok)
+          throw new RoyaltyError(r.code, `${config}: proof failed: ${r.message}`, {
+            details: { config, batchNumber: r.batchNumber },
+          });
         if (!(await verifyProof(vkey, r.publicSignals.map(BigInt), r.proof))) {
-          throw new Error(`${config}: batch ${r.batchNumber}'s proof does not verify`);
+          throw new RoyaltyError(
+            "BENCH_FAILED",
+            `${config}: batch ${r.batchNumber}'s proof does not verify`,
+          );
         }
         verified++;
         // Time in the worker, queueing for a free worker excluded.

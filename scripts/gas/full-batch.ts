@@ -1,6 +1,7 @@
 import type { AssetState, BatchRequest, PayerState } from "../../core/batch.ts";
 import { buildBatch } from "../../core/batch.ts";
 import { publicKeyOf } from "../../core/eddsa.ts";
+import { RoyaltyError } from "../../core/errors.ts";
 import { domainOf, genesisHead, type RoyaltyEvent } from "../../core/event.ts";
 import type { CircuitParams } from "../../core/params.ts";
 import { batchCalldata, proofCalldata } from "../../prover/calldata.ts";
@@ -37,7 +38,10 @@ export async function fullBatchScenario(
   const { token, lineage = false } = options;
   const wallets = await viem.getWalletClients();
   if (wallets.length < params.P + 1)
-    throw new Error(`need ${params.P + 1} funded accounts, have ${wallets.length}`);
+    throw new RoyaltyError(
+      "BENCH_FAILED",
+      `the gas scenario needs ${params.P + 1} funded accounts; the chain has ${wallets.length}`,
+    );
   const { rollup } = await deployRollup(viem, { params, token });
   const publicClient = await viem.getPublicClient();
   const domain = domainOf(BigInt(await publicClient.getChainId()), rollup.address);

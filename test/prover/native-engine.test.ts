@@ -3,9 +3,10 @@
 import { randomBytes } from "node:crypto";
 import * as ffjavascript from "ffjavascript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SNARK_FIELD as R } from "../../core/field.ts";
+import { concat } from "../../scripts/setup/bin-file.ts";
+import { frMod, frPow, leToBigint } from "../../scripts/setup/bn254.ts";
 import { native, nativeMissing, nativeSkipNote } from "./native-env.ts";
-
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 // biome-ignore lint/suspicious/noExplicitAny: ffjavascript is untyped
 let curve: any;
@@ -24,23 +25,7 @@ function le32(x: bigint): Uint8Array {
   return out;
 }
 
-function fromLe(b: Uint8Array): bigint {
-  let x = 0n;
-  for (let i = b.length - 1; i >= 0; i--) x = (x << 8n) | BigInt(b[i] as number);
-  return x;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-const randomScalar = () => fromLe(randomBytes(32)) % R;
+const randomScalar = () => leToBigint(randomBytes(32)) % R;
 
 /** Affine points (Montgomery LE, as the zkey stores them) k * G, with (0, 0) for k = 0. */
 function basesOf(group: "G1" | "G2", ks: readonly bigint[]): Uint8Array[] {
@@ -155,22 +140,14 @@ describe.skipIf(nativeMissing)(`native MSM against ffjavascript${nativeSkipNote}
   }
 });
 
-// Plain BigInt modular arithmetic for the slow DFT.
-const mod = (x: bigint) => ((x % R) + R) % R;
-function pow(b: bigint, e: bigint): bigint {
-  let r = 1n;
-  let x = mod(b);
-  for (let k = e; k > 0n; k >>= 1n) {
-    if (k & 1n) r = (r * x) % R;
-    x = (x * x) % R;
-  }
-  return r;
-}
+// Plain BigInt modular arithmetic for the slow DFT (scripts/setup/bn254.ts).
+const mod = frMod;
+const pow = frPow;
 
 describe.skipIf(nativeMissing)(`native FFT against a slow DFT${nativeSkipNote}`, () => {
   const toBytes = (xs: bigint[]) => concat(xs.map(le32));
   const fromBytes = (b: Uint8Array) =>
-    Array.from({ length: b.length / 32 }, (_, i) => fromLe(b.subarray(32 * i, 32 * i + 32)));
+    Array.from({ length: b.length / 32 }, (_, i) => leToBigint(b.subarray(32 * i, 32 * i + 32)));
   const root = (bits: number) => BigInt(curve.Fr.toObject(curve.Fr.w[bits]));
 
   for (const bits of [1, 2, 3, 5, 6]) {

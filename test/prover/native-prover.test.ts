@@ -7,6 +7,7 @@ import { join } from "node:path";
 import * as ffjavascript from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SNARK_FIELD as R } from "../../core/field.ts";
 import { loadParams } from "../../core/params.ts";
 import { type Groth16Proof, readVerificationKey, verifyProof } from "../../prover/groth16.ts";
 import type { NativeKey } from "../../prover/native/index.ts";
@@ -15,7 +16,6 @@ import { encodeWtns, loadWitnessCalculator } from "../../prover/witness.ts";
 import { runSetup } from "../../scripts/setup/setup.ts";
 import { native, nativeMissing, nativeSkipNote } from "./native-env.ts";
 
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 const params = loadParams("test");
 
 let artifacts: Awaited<ReturnType<typeof runSetup>>["artifacts"];
