@@ -102,7 +102,8 @@ export async function proveJob(
           );
     const t2 = performance.now();
     const signals = (publicSignals as string[]).map(String);
-    if (signals.some((s, i) => s !== job.expectedPublicSignals[i])) {
+    const expected = job.expectedPublicSignals;
+    if (signals.length !== expected.length || signals.some((s, i) => s !== expected[i])) {
       return {
         ok: false,
         batchNumber: job.batchNumber,

@@ -41,6 +41,12 @@ describe("proveJob", () => {
       artifacts,
     );
     expect(result).toMatchObject({ ok: false, code: "PUBLIC_SIGNALS_MISMATCH" });
+    // A list that matches as far as it goes but expects one signal more is no match either.
+    const longer = await proveJob(
+      { ...job, expectedPublicSignals: [...job.expectedPublicSignals, "0"] },
+      artifacts,
+    );
+    expect(longer).toMatchObject({ ok: false, code: "PUBLIC_SIGNALS_MISMATCH" });
   });
 
   it("should answer NATIVE_PROVER_UNAVAILABLE for the native engine where it is disabled", async () => {
