@@ -22,7 +22,8 @@ const P = SNARK_FIELD;
 /** A limb's bits, as a mask. */
 export const LIMB_MASK = (1n << BigInt(LIMB_BITS)) - 1n;
 const MASK = LIMB_MASK;
-const R = 1n << BigInt(LIMBS * LIMB_BITS);
+/** Montgomery's R of the limb field: 2^(LIMBS * LIMB_BITS). */
+export const R = 1n << BigInt(LIMBS * LIMB_BITS);
 /** Montgomery form of x: x*R mod p. */
 export const toMontgomery = (x: bigint): bigint => (x * R) % P;
 /** R^2 mod p: multiplying by it moves a canonical value into Montgomery form. */

@@ -6,11 +6,9 @@ import {
   LIMB_BITS,
   LIMBS,
   limbsOf,
+  R,
   SLOT,
 } from "../../../core/fast/limb-field.ts";
-
-/** Montgomery's R of the limb field: 2^(LIMBS * LIMB_BITS). */
-const R = 1n << BigInt(LIMBS * LIMB_BITS);
 
 /**
  * A standalone instance of the field functions on bigints, for tests of the bounds the lazy
